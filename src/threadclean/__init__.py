@@ -1,0 +1,35 @@
+"""threadclean: clean scraped forum threads.
+
+Strips forum noise (Discuz jammer strings, smiley codes, quote headers, ...) and collapses every
+repeated passage into a reference to its first appearance.
+
+>>> import threadclean
+>>> result = threadclean.clean_text("好文{:soso_e121:}")
+>>> result.posts[0].text
+'好文'
+"""
+
+from .config import NOISE_KINDS, Config
+from .errors import ConfigError, DecodeError, FormatError, InputError, ThreadcleanError
+from .pipeline import clean_text, clean_thread
+from .rebuild import rebuild
+from .result import CleanResult, Post, Quote, Removal
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NOISE_KINDS",
+    "CleanResult",
+    "Config",
+    "ConfigError",
+    "DecodeError",
+    "FormatError",
+    "InputError",
+    "Post",
+    "Quote",
+    "Removal",
+    "ThreadcleanError",
+    "clean_text",
+    "clean_thread",
+    "rebuild",
+]

@@ -1,0 +1,83 @@
+"""threadclean's text layout: the cleaned thread as plain text that reads back to the same posts.
+
+::
+
+    #threadclean/1 <title>
+    === #1 | 村夫 | 2013-07-11T11:01 ===
+    The post's own words.
+
+    === #2 | | ===
+    [quote #1 ¶3]
+    The reply's own words.
+
+A post starts at its ``=== #id | author | time ===`` line; ``[quote #id ¶n]`` stands where the
+post quoted paragraph ``n`` of post ``id``. A line of post text that would read as a post line
+is written with a leading backslash.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+if TYPE_CHECKING:
+    from .result import CleanResult
+
+MAGIC = "#threadclean/1"
+_POST_LINE = regex.compile(r"^=== #(?P<id>[^\s|]{1,200}) \| (?P<author>[^|\n]{0,200}) \| (?P<time>[^|\n]{0,100}) ===$")
+_NEEDS_ESCAPE = regex.compile(r"^(?=\\*(?:=== #|#threadclean/))", flags=regex.MULTILINE)
+_UNESCAPE = regex.compile(r"^\\(?=\\*(?:=== #|#threadclean/))", flags=regex.MULTILINE)
+_BLANK_RUNS = regex.compile(r"\n(?:[ \t]*+\n)++")
+_TRAILING = regex.compile(r"[ \t]++$", flags=regex.MULTILINE)
+
+
+def tidy(text: str) -> str:
+    """Post text as the layout writes it: no trailing blanks, at most one empty line in a row."""
+    return _BLANK_RUNS.sub("\n\n", _TRAILING.sub("", text)).strip()
+
+
+def _field(value: str | None) -> str:
+    return (value or "").replace("|", "¦").replace("\n", " ").strip()
+
+
+def render(result: CleanResult) -> str:
+    """The layout of a cleaned thread."""
+    lines = [f"{MAGIC} {_field(result.title)}".rstrip()]
+    for post in result.posts:
+        body, at = [], 0
+        for q in sorted(post.quotes, key=lambda q: q.at):
+            body.append(post.text[at : q.at])
+            body.append(f"\n[quote #{q.post} ¶{q.paragraph}]\n")
+            at = q.at
+        body.append(post.text[at:])
+        text = _NEEDS_ESCAPE.sub("\\\\", tidy("".join(body)))
+        lines.append(f"=== #{post.id} | {_field(post.author)} | {_field(post.time)} ===")
+        lines.append(text)
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def is_layout(text: str) -> bool:
+    """Whether ``text`` is threadclean's own layout."""
+    return text.lstrip("\ufeff").startswith(MAGIC)
+
+
+def parse(text: str) -> dict[str, Any]:
+    """A layout back into a thread ``{"title", "posts": [{"id", "author", "time", "text"}]}``."""
+    lines = text.lstrip("\ufeff").split("\n")
+    title = lines[0][len(MAGIC) :].strip() or None
+    posts: list[dict[str, Any]] = []
+    body: list[str] = []
+    for line in lines[1:]:
+        m = _POST_LINE.match(line)
+        if m:
+            if posts:
+                posts[-1]["text"] = _UNESCAPE.sub("", tidy("\n".join(body)))
+            posts.append({"id": m["id"], "author": m["author"].strip() or None, "time": m["time"].strip() or None})
+            body = []
+        else:
+            body.append(line)
+    if posts:
+        posts[-1]["text"] = _UNESCAPE.sub("", tidy("\n".join(body)))
+    return {"title": title, "posts": posts}

@@ -1,0 +1,222 @@
+"""One small, pure detector per kind of noise, and the pass that runs them.
+
+A detector takes a text and returns the spans of its kind, as offsets into that text. Nothing
+here cuts text: ``detect_noise`` runs the chosen detectors until they find nothing more (taking
+one detector's finds out of the text can reveal another's: a jammer string that stood before a
+smiley code ends its line once the smiley is gone) and returns raw spans.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Collection, Iterable
+
+from . import patterns as p
+from .spans import Span, TextView, keep_disjoint
+
+Detector = Callable[[str], list[Span]]
+
+_MAX_JAMMER_PAIRS = 15  # Discuz X: jammer() writes 5 to 15 pairs per line break
+_QUOTE_REACH = 400  # how far after a quote header a cut quote's " ..." may stand
+
+
+def find_bom(text: str) -> list[Span]:
+    """A byte-order mark at the very start of the text.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "\\ufeff楼主好"
+    >>> remove_spans(text, find_bom(text))
+    '楼主好'
+    """
+    return [Span(0, 1, "bom")] if text.startswith("\ufeff") else []
+
+
+def _line_start(text: str, at: int) -> bool:
+    return at == 0 or text[at - 1] in "\r\n"
+
+
+def _line_end(text: str, at: int) -> bool:
+    return at == len(text) or text[at] in "\r\n"
+
+
+def find_jammer(text: str) -> list[Span]:
+    """Discuz X anti-copy strings: 5 to 15 pairs ``chr(32..59) + ' ' + chr(63..126)``.
+
+    Discuz writes one where the post had a line break, so a run counts only at the end of a
+    line, at the start of one, or just before the space that joins two posts in a flat dump.
+    A line that is nothing but pairs may hold two strings (one after the break before it, one
+    before the break after it).
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "承人难承之重。5 u4 B' i8 `$ T5 h6 M' t0 `1 ^\\n下一位"
+    >>> remove_spans(text, find_jammer(text))
+    '承人难承之重。\\n下一位'
+    >>> text = "x = 1; y = 2; z = 3"  # code with spaces round '=' is not a jammer
+    >>> find_jammer(text)
+    []
+    """
+    out: list[Span] = []
+    for match in p.JAMMER_RUN.finditer(text):
+        start, end = match.span()
+        pairs = (end - start) // 3
+        at_start, at_end = _line_start(text, start), _line_end(text, end)
+        joins = end < len(text) and text[end] == " "
+        if at_start and at_end:
+            if pairs <= 2 * _MAX_JAMMER_PAIRS:
+                out.append(Span(start, end, "jammer"))
+        elif at_end or joins:
+            out.append(Span(end - 3 * min(pairs, _MAX_JAMMER_PAIRS), end, "jammer"))
+        elif at_start:
+            out.append(Span(start, start + 3 * min(pairs, _MAX_JAMMER_PAIRS), "jammer"))
+    return out
+
+
+def _find(pattern: p.regex.Pattern[str], kind: str, text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), kind) for m in pattern.finditer(text)]
+
+
+def find_hidden_markers(text: str) -> list[Span]:
+    """Markers where a post hid its content from guests.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "**** Hidden Message ***** 谢谢楼主"
+    >>> remove_spans(text, find_hidden_markers(text))
+    ' 谢谢楼主'
+    """
+    return _find(p.HIDDEN_MARKER, "hidden-marker", text)
+
+
+def find_smileys(text: str) -> list[Span]:
+    """Discuz smiley codes such as ``{:soso_e121:}`` and ``{:5_108:}``.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "加油啊{:soso_e121:} 好"
+    >>> remove_spans(text, find_smileys(text))
+    '加油啊 好'
+    """
+    return _find(p.SMILEY_CODE, "smiley", text)
+
+
+def find_quote_images(text: str) -> list[Span]:
+    """The ``back.gif`` image that follows a Discuz quote header, with the space before it.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "村夫 发表于 2013-7-11 11:01 static/image/common/back.gif"
+    >>> remove_spans(text, find_quote_images(text))
+    '村夫 发表于 2013-7-11 11:01'
+    """
+    out = []
+    for match in p.QUOTE_IMAGE.finditer(text):
+        start = match.start()
+        if start > 0 and text[start - 1] in " \t":
+            start -= 1
+        out.append(Span(start, match.end(), "quote-image"))
+    return out
+
+
+def find_quote_truncations(text: str) -> list[Span]:
+    """The `` ...`` Discuz appends to a quote it cut, at the end of the quote's line.
+
+    Only within a few hundred characters after a quote header: an ellipsis elsewhere is prose.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "村夫 发表于 2013-7-11 11:01\\n本人连续担任“九品”办公室主任。个中 ...\\n哇"
+    >>> remove_spans(text, find_quote_truncations(text))
+    '村夫 发表于 2013-7-11 11:01\\n本人连续担任“九品”办公室主任。个中\\n哇'
+    >>> find_quote_truncations("I am not sure ...\\nmaybe")
+    []
+    """
+    out: list[Span] = []
+    for header in _header_matches(text):
+        stop = min(len(text), header.end() + _QUOTE_REACH)
+        cut = p.QUOTE_TRUNCATION.search(text, header.end(), stop)
+        if cut and (not out or cut.start() >= out[-1].end):
+            out.append(Span(cut.start(), cut.end(), "quote-truncation"))
+    return out
+
+
+def find_edit_notes(text: str) -> list[Span]:
+    """Discuz's note that a post was edited.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "本帖最后由 村夫 于 2013-7-11 11:01 编辑\\n正文"
+    >>> remove_spans(text, find_edit_notes(text))
+    '\\n正文'
+    """
+    return _find(p.EDIT_NOTE, "edit-note", text)
+
+
+def _iso_time(stamp: str) -> str:
+    date, _, clock = stamp.partition(" ")
+    year, month, day = date.split("-")
+    parts = clock.split(":")
+    return f"{year}-{int(month):02d}-{int(day):02d}T{int(parts[0]):02d}:" + ":".join(parts[1:])
+
+
+def _header_matches(text: str) -> list[p.regex.Match[str]]:
+    found = list(p.QUOTE_HEADER_X.finditer(text)) + list(p.QUOTE_HEADER_6.finditer(text))
+    return sorted(found, key=lambda m: m.start())
+
+
+def find_quote_headers(text: str) -> list[Span]:
+    """Quote headers, with the quoted author and time in ``meta``.
+
+    ``X 发表于 T`` (Discuz X) and ``原帖由 X 于 T 发表`` (Discuz 6/7). The header is structure: it
+    leaves the text, and the quote that follows it is resolved to the quoted post.
+
+    >>> [(s.meta["author"], s.meta["time"]) for s in find_quote_headers("好 村夫 发表于 2013-7-11 11:01")]
+    [('村夫', '2013-07-11T11:01')]
+    >>> from threadclean.spans import remove_spans
+    >>> text = "原帖由 夜猫子 于 2010-1-20 17:09 发表\\n引文"
+    >>> remove_spans(text, find_quote_headers(text))
+    '\\n引文'
+    """
+    return [
+        Span(m.start(), m.end(), "quote-header", {"author": m["author"], "time": _iso_time(m["time"])})
+        for m in _header_matches(text)
+    ]
+
+
+#: The detector of each noise kind.
+DETECTORS: dict[str, Detector] = {
+    "bom": find_bom,
+    "jammer": find_jammer,
+    "hidden-marker": find_hidden_markers,
+    "smiley": find_smileys,
+    "quote-image": find_quote_images,
+    "quote-truncation": find_quote_truncations,
+    "edit-note": find_edit_notes,
+    "quote-header": find_quote_headers,
+}
+
+_MAX_PASSES = 4  # each pass can only uncover what the one before took out; two nearly always do
+
+
+def detect_noise(text: str, kinds: Collection[str], *, protected: Iterable[Span] = ()) -> list[Span]:
+    """Every noise span of the given kinds in ``text``, sorted and disjoint.
+
+    ``protected`` spans (quote markers of threadclean's own layout) are never noise: the
+    detectors do not see them.
+    """
+    keep = set(protected)
+    detectors = [DETECTORS[k] for k in DETECTORS if k in kinds]
+    found: list[Span] = []
+    for _ in range(_MAX_PASSES):
+        # quote headers stay in view: a cut quote's " ..." is found by looking back to its header
+        hidden = [s for s in found if s.kind != "quote-header"] + list(keep)
+        view = TextView(text, hidden)
+        fresh: list[Span] = []
+        for detector in detectors:
+            for span in detector(view.text):
+                fresh.extend(view.raw_spans(span.start, span.end, span.kind, span.meta))
+        merged = keep_disjoint(found + [s for s in fresh if not _overlaps_any(s, found)])
+        if len(merged) == len(found):
+            break
+        found = merged
+    return found
+
+
+def _overlaps_any(span: Span, spans: list[Span]) -> bool:
+    """Whether ``span`` overlaps one of ``spans`` (sorted and disjoint)."""
+    i = bisect.bisect_left(spans, span)
+    return any(s.start < span.end and span.start < s.end for s in spans[max(0, i - 1) : i + 1])

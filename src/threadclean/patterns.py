@@ -1,0 +1,71 @@
+"""Patterns shared by the detectors and readers, compiled once at import.
+
+Each pattern says what real text it matches. Every quantifier is bounded or possessive, and
+nothing nests an unbounded repeat inside another, so no pattern can backtrack
+catastrophically (tests/test_patterns.py runs each on adversarial strings).
+"""
+
+from __future__ import annotations
+
+import regex
+
+# "2013-7-11 11:01", "2024-12-13 09:17", "2010-1-20 17:09:33": Discuz's post time.
+DATE_TIME = r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?"
+
+# One pair of Discuz X's jammer(): chr(32..59), a space, chr(63..126), e.g. "5 u", "' i", "  ~".
+JAMMER_PAIR = r"[ -;] [?-~]"
+
+# A maximal run of five or more jammer pairs, found once from its true start: the look-behind
+# refuses to start inside a run, and the possessive repeat never gives pairs back, so a 10 MB
+# line of pair-like characters is read in one linear pass.
+#   "5 u4 B' i8 `$ T5 h6 M' t0 `1 ^"   (10 pairs, at the end of a line in the seed)
+JAMMER_RUN = regex.compile(rf"(?<!{JAMMER_PAIR})(?:{JAMMER_PAIR}){{5,}}+")
+
+# Discuz X quote header: "村夫 发表于 2013-7-11 11:01". The author is one run of non-space
+# characters (Discuz names have no spaces), bounded so a CJK text without spaces is not
+# scanned quadratically; it stands at the start of a line or after a space or '>'.
+QUOTE_HEADER_X = regex.compile(rf"(?<![^\s>])(?P<author>[^\s<>]{{1,40}}) 发表于 (?P<time>{DATE_TIME})")
+
+# Discuz 6/7 quote header: "原帖由 夜猫子 于 2010-1-20 17:09 发表" (the name may hold spaces).
+QUOTE_HEADER_6 = regex.compile(rf"原帖由 ?(?P<author>[^\n]{{1,40}}?) ?于 (?P<time>{DATE_TIME}) 发表")
+
+# The image Discuz puts after a quote header, as a bare path in text dumps or as a full URL:
+# "static/image/common/back.gif" (Discuz X), "images/common/back.gif" (Discuz 6/7).
+QUOTE_IMAGE = regex.compile(
+    r"(?:https?://[\w.-]{1,100}(?::\d{1,5})?/(?:[\w.~%-]{1,60}/){0,6}+)?(?:static/image/common|images/common)/back\.gif"
+)
+
+# What Discuz appends to a quote it cut at 100 characters: " ..." at the end of the line.
+QUOTE_TRUNCATION = regex.compile(r" \.\.\.(?=[ \t]*+(?:\r|\n|$))")
+
+# Smiley codes as Discuz stores them: "{:soso_e121:}", "{:5_108:}", "{:1_12:}".
+SMILEY_CODE = regex.compile(r"\{:[0-9A-Za-z]{1,16}(?:_[0-9A-Za-z]{1,16}){0,3}:\}")
+
+# Markers left where a post hid its content from guests:
+#   "**** Hidden Message *****", "**** 本内容被作者隐藏 ****",
+#   "本帖隐藏的内容需要回复才可以浏览", "本帖隐藏的内容需要积分高于 188 才可浏览",
+#   "游客，如果您要查看本帖隐藏内容请回复".
+HIDDEN_MARKER = regex.compile(
+    r"\*{3,5}+ ?(?:Hidden Message|本内容被作者隐藏) ?\*{3,5}+"
+    r"|本帖隐藏的内容需要[^\n]{0,30}?才可以?(?:浏览|查看)"
+    r"|游客[，,]如果您要查看本帖隐藏内容请回复"
+)
+
+# Discuz's edit note, with or without the brackets Discuz 6/7 puts around it:
+#   "本帖最后由 村夫 于 2013-7-11 11:01 编辑", "[ 本帖最后由 X 于 2010-1-20 17:09 编辑 ]".
+EDIT_NOTE = regex.compile(rf"(?:\[ ?)?本帖最后由 ?[^\n]{{1,40}}? ?于 {DATE_TIME} 编辑(?: ?\])?")
+
+# White space as the normaliser folds it.
+WHITESPACE = regex.compile(r"\s+")
+
+# Letters of the scripts written without spaces: each character is a token of its own.
+CJK_CHAR = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
+
+# A token for the sketches: one CJK character, or one run of other letters and digits.
+TOKEN = regex.compile(rf"{CJK_CHAR}|[^\W\p{{Han}}\p{{Hiragana}}\p{{Katakana}}\p{{Hangul}}]+")
+
+# The quote marker threadclean writes in its text layout: "[quote #3 ¶2]".
+QUOTE_MARKER = regex.compile(r"\[quote #[^\s\]]{1,64} ¶\d{1,6}\]")
+
+# A paragraph break in a post's cleaned text: a blank line.
+PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*+\n")

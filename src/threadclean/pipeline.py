@@ -1,0 +1,299 @@
+"""clean_text and clean_thread: noise, repeats, posts, and the account of every removal."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import patterns as p
+from .collapse import Copy
+from .config import Config
+from .dedup import Header, find_copies
+from .errors import InputError
+from .noise import detect_noise
+from .normalize import build_stream
+from .result import CleanResult, Origin, Post, Quote, Removal
+from .segment import split_posts
+from .spans import Span, gaps
+
+_DEFAULT = Config()
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """One input the offsets index: a JSON post (``input`` = its id) or the whole text (None)."""
+
+    input: str | None
+    raw: str
+    base: int  # where ``raw`` starts in the global offsets of the thread
+    author: str | None = None
+    time: str | None = None
+
+
+@dataclass
+class _Region:
+    """A post being built: its record and raw ``[start, end)``, its spans and quotes."""
+
+    id: str
+    record: _Record
+    start: int
+    end: int
+    noise: list[Span]
+    copies: list[tuple[int, int, Copy]]  # (start, end) in the record, and the copy it is part of
+
+
+def clean_text(
+    text: str, *, config: Config | None = None, title: str | None = None, id: str | None = None
+) -> CleanResult:
+    """Clean a flat text dump of one thread.
+
+    Offsets in the result index ``text`` itself (``input`` is None).
+
+    >>> result = clean_text("楼主说得好,办公室工作就是服务,为领导服务,为机关服务,为基层服务。\\n"
+    ...                     "办公室工作就是服务,为领导服务,为机关服务,为基层服务。{:soso_e121:}赞同")
+    >>> [p.text for p in result.posts]
+    ['楼主说得好,办公室工作就是服务,为领导服务,为机关服务,为基层服务。', '赞同']
+    >>> [q.post for q in result.posts[1].quotes]
+    ['1']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
+    return _clean([_Record(None, text, 0)], config or _DEFAULT, title=title, id=id, flat=True)
+
+
+def clean_thread(
+    posts: Iterable[Mapping[str, Any] | str],
+    *,
+    config: Config | None = None,
+    title: str | None = None,
+    id: str | None = None,
+) -> CleanResult:
+    """Clean a thread given as posts: mappings with ``text`` (and optionally ``id``, ``author``,
+    ``time``) or plain strings. A post without an id gets its 1-based position.
+
+    Offsets in the result index each post's ``text`` (``input`` is the post's id).
+    """
+    records: list[_Record] = []
+    base = 0
+    seen: set[str] = set()
+    for n, post in enumerate(posts, 1):
+        if isinstance(post, str):
+            post = {"text": post}
+        if not isinstance(post, Mapping):
+            raise InputError(f"a post must be an object with a text, not {type(post).__name__}", where=f"post {n}")
+        text = post.get("text")
+        if not isinstance(text, str):
+            raise InputError("a post needs a \"text\" string", where=f"post {n}")
+        pid = str(post["id"]) if post.get("id") is not None else str(n)
+        if pid in seen:
+            raise InputError(f"two posts have the id {pid!r}", where=f"post {n}")
+        seen.add(pid)
+        records.append(_Record(pid, text, base, _opt_str(post.get("author")), _opt_str(post.get("time"))))
+        base += len(text)
+    return _clean(records, config or _DEFAULT, title=title, id=id, flat=False)
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _clean(records: list[_Record], config: Config, *, title: str | None, id: str | None, flat: bool) -> CleanResult:
+    noise, protected = [], []
+    for r in records:
+        markers = [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)]
+        protected.append(markers)
+        noise.append(detect_noise(r.raw, config.detectors, protected=markers))
+    stream = build_stream(
+        [[(r.base + a, r.raw[a:b]) for a, b in gaps(0, len(r.raw), spans + marks)]
+         for r, spans, marks in zip(records, noise, protected, strict=True)]
+    )
+    headers = []
+    for k, (r, spans) in enumerate(zip(records, noise, strict=True)):
+        for s in spans:
+            if s.kind == "quote-header" and s.meta:
+                at = stream.at_or_after(r.base + s.end)
+                if at < stream.bounds[k][1]:
+                    headers.append(Header(at, k, s.meta))
+    copies = find_copies(stream, headers=headers, authors=[r.author for r in records], config=config)
+    raw_copies = [_to_raw(stream, c) for c in copies]
+    if flat:
+        regions, outside = _flat_regions(records[0], noise[0], raw_copies)
+    else:
+        regions = [_Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
+        outside = []
+    _assign_copies(regions, raw_copies)
+    return _build(records, regions, outside, title=title, id=id)
+
+
+def _to_raw(stream: Any, copy: Copy) -> tuple[int, int, int, int, Copy]:
+    g0, g1 = stream.raw_range(copy.target_start, copy.target_end)
+    h0, h1 = stream.raw_range(copy.source_start, copy.source_end)
+    return g0, g1, h0, h1, copy
+
+
+def _flat_regions(
+    record: _Record, noise: list[Span], copies: list[tuple[int, int, int, int, Copy]]
+) -> tuple[list[_Region], list[Removal]]:
+    header_at = {id(s.meta): s.start for s in noise if s.kind == "quote-header"}
+    quote_ends = {header_at[id(c.header)]: g1 for _, g1, _, _, c in copies if c.explicit and id(c.header) in header_at}
+    spans = split_posts(record.raw, noise, quote_ends)
+    starts = [s.start for s in noise]
+    regions = []
+    outside: list[Removal] = []
+    for n, (a, b) in enumerate(spans, 1):
+        i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        regions.append(_Region(str(n), record, a, b, noise[i:j], []))
+    # text between posts: separators, and noise that belongs to no post
+    for a, b in gaps(0, len(record.raw), [Span(r.start, r.end, "post") for r in regions]):
+        for s in noise:
+            if a <= s.start and s.end <= b:
+                outside.append(_removal(record, s))
+        for x, y in gaps(a, b, [s for s in noise if a <= s.start and s.end <= b]):
+            outside.append(Removal("separator", Origin(None, x, y), record.raw[x:y]))
+    return regions, sorted(outside, key=lambda r: r.origin.start)
+
+
+def _assign_copies(regions: list[_Region], copies: list[tuple[int, int, int, int, Copy]]) -> None:
+    """Give each region the pieces of the copies that fall inside it."""
+    by_record: dict[int, list[_Region]] = {}
+    for region in regions:
+        by_record.setdefault(region.record.base, []).append(region)
+    for g0, g1, h0, h1, copy in copies:
+        for region in _regions_overlapping(regions, g0, g1):
+            base = region.record.base
+            a, b = max(g0, base + region.start), min(g1, base + region.end)
+            if b - a < 2 or not region.record.raw[a - base : b - base].strip():
+                continue
+            s0 = min(h1 - 1, h0 + (a - g0))
+            s1 = max(s0 + 1, min(h1, s0 + (b - a))) if b < g1 else h1
+            region.copies.append((a - base, b - base, _with_source(copy, s0, s1)))
+
+
+def _regions_overlapping(regions: list[_Region], g0: int, g1: int) -> list[_Region]:
+    return [r for r in regions if r.record.base + r.start < g1 and g0 < r.record.base + r.end]
+
+
+def _with_source(copy: Copy, s0: int, s1: int) -> Copy:
+    return Copy(copy.target_start, copy.target_end, s0, s1, copy.similarity, copy.explicit, copy.header)
+
+
+def _removal(record: _Record, span: Span) -> Removal:
+    return Removal(span.kind, Origin(record.input, span.start, span.end), record.raw[span.start : span.end], span.meta)
+
+
+def _build(
+    records: list[_Record], regions: list[_Region], outside: list[Removal], *, title: str | None, id: str | None
+) -> CleanResult:
+    built = []
+    for region in regions:
+        built.append((region, *_own_text(region)))
+    # where each global offset's post starts, to name a quote's canonical post
+    starts = [r.record.base + r.start for r, _, _, _ in built]
+    posts: list[Post] = []
+    removed = list(outside)
+    for region, text, ats, _ in built:
+        rec = region.record
+        quotes = []
+        for (a, b, copy), at in zip(sorted(region.copies, key=lambda c: c[0]), ats, strict=True):
+            src = _locate(records, copy.source_start, copy.source_end)
+            k = max(0, bisect.bisect_right(starts, copy.source_start) - 1)
+            source_region, source_text, _, source_pieces = built[k]
+            header = copy.header or {}
+            quotes.append(
+                Quote(
+                    post=source_region.id,
+                    origin=Origin(rec.input, a, b),
+                    source=src,
+                    text=rec.raw[a:b],
+                    at=at,
+                    similarity=copy.similarity,
+                    explicit=copy.explicit,
+                    author=header.get("author") or source_region.record.author,
+                    time=header.get("time"),
+                    paragraph=_paragraph(source_pieces, source_text, copy.source_start - source_region.record.base),
+                )
+            )
+        kept = not (records[0].input is None and not text.strip() and not quotes)
+        own_removed = tuple(_removal(rec, s) for s in region.noise)
+        if kept:
+            posts.append(Post(region.id, text, Origin(rec.input, region.start, region.end), rec.author, rec.time,
+                              tuple(quotes), own_removed))
+        else:  # a line that held only noise is no post: its text goes to the thread's removals
+            removed += own_removed
+            removed += [Removal("separator", Origin(None, x, y), rec.raw[x:y])
+                        for x, y in gaps(region.start, region.end, region.noise)]
+    removed.sort(key=lambda r: (r.origin.input or "", r.origin.start))
+    posts = _renumber(posts) if records[0].input is None else posts
+    return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=_stats(records, posts, removed))
+
+
+def _own_text(region: _Region) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """The region's own words, where in them each of its quotes stood, and the raw pieces."""
+    raw = region.record.raw
+    quotes = sorted(region.copies, key=lambda c: c[0])
+    quote_spans = [Span(a, b, "quote") for a, b, _ in quotes]
+    loose = [s for s in region.noise if not any(q.start <= s.start and s.end <= q.end for q in quote_spans)]
+    pieces = list(gaps(region.start, region.end, loose + quote_spans))
+    ats, length, qi = [], 0, 0
+    for a, b in pieces:
+        while qi < len(quotes) and quotes[qi][0] < a:
+            ats.append(length)
+            qi += 1
+        length += b - a
+    ats += [length] * (len(quotes) - qi)
+    return "".join(raw[a:b] for a, b in pieces), ats, pieces
+
+
+def _paragraph(pieces: list[tuple[int, int]], text: str, raw_at: int) -> int:
+    """The 1-based paragraph of a post's own text where raw offset ``raw_at`` falls."""
+    own = 0
+    for a, b in pieces:
+        if raw_at < b:
+            own += max(0, raw_at - a)
+            break
+        own += b - a
+    return 1 + len(p.PARAGRAPH_BREAK.findall(text[:own]))
+
+
+def _locate(records: list[_Record], g0: int, g1: int) -> Origin:
+    bases = [r.base for r in records]
+    k = max(0, bisect.bisect_right(bases, g0) - 1)
+    # an empty record shares its base with the next one: take the one that holds the offset
+    while k + 1 < len(records) and records[k + 1].base <= g0 and len(records[k].raw) <= g0 - records[k].base:
+        k += 1
+    r = records[k]
+    return Origin(r.input, g0 - r.base, min(g1 - r.base, len(r.raw)))
+
+
+def _renumber(posts: list[Post]) -> list[Post]:
+    """Flat posts numbered 1, 2, ... once empty lines are gone, quotes following suit."""
+    new = {post.id: str(n) for n, post in enumerate(posts, 1)}
+    out = []
+    for post in posts:
+        quotes = tuple(_requote(q, new) for q in post.quotes)
+        out.append(Post(new[post.id], post.text, post.origin, post.author, post.time, quotes, post.removed))
+    return out
+
+
+def _requote(q: Quote, new: dict[str, str]) -> Quote:
+    return Quote(new.get(q.post, q.post), q.origin, q.source, q.text, q.at, q.similarity, q.explicit, q.author,
+                 q.time, q.paragraph)
+
+
+def _stats(records: list[_Record], posts: list[Post], removed: list[Removal]) -> dict[str, Any]:
+    kinds: Counter[str] = Counter()
+    chars: Counter[str] = Counter()
+    for r in removed + [x for post in posts for x in post.removed]:
+        kinds[r.kind] += 1
+        chars[r.kind] += len(r.text)
+    return {
+        "posts": len(posts),
+        "chars_in": sum(len(r.raw) for r in records),
+        "chars_out": sum(len(post.text) for post in posts),
+        "quotes": sum(len(post.quotes) for post in posts),
+        "chars_quoted": sum(len(q.text) for post in posts for q in post.quotes),
+        "removed": {k: {"count": kinds[k], "chars": chars[k]} for k in sorted(kinds)},
+    }

@@ -1,0 +1,103 @@
+"""Spans into a text, and a view of a text with some spans taken out.
+
+Everything in threadclean works in offsets into the raw input: detectors return spans, and the
+text is cut once at the end. ``TextView`` lets a later pass look at the text as it would read
+with some spans removed, and map what it finds back to raw offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """``text[start:end]`` is noise of ``kind``; ``meta`` holds what a span says (a header's author)."""
+
+    start: int
+    end: int
+    kind: str = field(compare=False)
+    meta: dict[str, Any] | None = field(default=None, compare=False)
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+def keep_disjoint(spans: Iterable[Span]) -> list[Span]:
+    """Sorted spans with overlaps resolved: the earlier span wins, ties go to the longer one."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.end <= span.start:
+            continue
+        if out and span.start < out[-1].end:
+            continue
+        out.append(span)
+    return out
+
+
+def remove_spans(text: str, spans: Iterable[Span]) -> str:
+    """``text`` with the given (disjoint) spans cut out."""
+    pieces, at = [], 0
+    for span in sorted(spans):
+        pieces.append(text[at : span.start])
+        at = max(at, span.end)
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def gaps(start: int, end: int, spans: Iterable[Span]) -> Iterator[tuple[int, int]]:
+    """The pieces of ``[start, end)`` that no span covers, in order."""
+    at = start
+    for span in sorted(spans):
+        if span.start > at:
+            yield at, min(span.start, end)
+        at = max(at, span.end)
+        if at >= end:
+            return
+    if at < end:
+        yield at, end
+
+
+class TextView:
+    """``text`` as it reads with ``spans`` removed, with offsets mapped back to ``text``.
+
+    >>> view = TextView("ab{x}cd", [Span(2, 5, "smiley")])
+    >>> view.text
+    'abcd'
+    >>> view.to_raw(2)
+    5
+    """
+
+    def __init__(self, text: str, spans: Iterable[Span]) -> None:
+        self._starts: list[int] = []  # offset in the view where each kept piece starts
+        self._raw: list[int] = []  # offset in ``text`` where that piece starts
+        pieces, at = [], 0
+        for raw_start, raw_end in gaps(0, len(text), spans):
+            self._starts.append(at)
+            self._raw.append(raw_start)
+            pieces.append(text[raw_start:raw_end])
+            at += raw_end - raw_start
+        self.text = "".join(pieces)
+
+    def to_raw(self, offset: int) -> int:
+        """The raw offset of the view's character at ``offset``."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return self._raw[i] + offset - self._starts[i]
+
+    def raw_spans(self, start: int, end: int, kind: str, meta: dict[str, Any] | None = None) -> list[Span]:
+        """The view's ``[start, end)`` as raw spans: one per kept piece it touches."""
+        out: list[Span] = []
+        if end <= start:
+            return out
+        i = bisect.bisect_right(self._starts, start) - 1
+        while start < end:
+            piece_end = self._starts[i + 1] if i + 1 < len(self._starts) else len(self.text)
+            stop = min(end, piece_end)
+            raw = self._raw[i] + start - self._starts[i]
+            out.append(Span(raw, raw + stop - start, kind, meta))
+            start = stop
+            i += 1
+        return out
