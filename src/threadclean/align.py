@@ -51,11 +51,12 @@ def similarity(a: str, b: str) -> float:
     return float(Indel.normalized_similarity(a, b))
 
 
-def align(source: str, target: str, *, max_gap: int) -> list[Chain]:
+def align(source: str, target: str, *, max_gap: int, min_matched: int = 1) -> list[Chain]:
     """The runs of ``target`` that repeat ``source``, as chains of equal blocks.
 
     Consecutive equal blocks belong to one chain while the edit between them is at most
-    ``max_gap`` characters on each side.
+    ``max_gap`` characters on each side. Chains matching fewer than ``min_matched``
+    characters are left out.
 
     >>> [(c.source_start, c.target_start, c.target_end) for c in align("xxabcdefgyy", "abcXdefgzz", max_gap=2)]
     [(2, 0, 8)]
@@ -77,12 +78,15 @@ def align(source: str, target: str, *, max_gap: int) -> list[Chain]:
             chain.pop(0)
         while len(chain) > 1 and chain[-1][2] < _MIN_EDGE_BLOCK:
             chain.pop()
+        matched = sum(n for _, _, n in chain)
+        if matched < min_matched:
+            continue
         s0, t0, _ = chain[0]
         s1, t1, n1 = chain[-1]
         out.append(
             Chain(
                 s0, s1 + n1, t0, t1 + n1,
-                sum(n for _, _, n in chain),
+                matched,
                 similarity(source[s0 : s1 + n1], target[t0 : t1 + n1]),
                 tuple(chain),
             )

@@ -25,6 +25,7 @@ from .config import Config
 from .normalize import Stream
 
 _SEED = 1  # fixed: the same input gives the same candidates in every process
+_QUERY_STRIDES = 1  # every how many indexed windows one is looked up
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,9 @@ def tokenize(stream: Stream, *, ngram: int) -> Tokens:
     return Tokens(starts, ends, segments, (shingles >> np.uint64(32)).astype(np.uint64))
 
 
-def _segment_windows(first: int, stop: int, *, size: int, stride: int) -> Iterator[tuple[int, int, bool]]:
+def _segment_windows(
+    first: int, stop: int, *, size: int, stride: int, query_every: int
+) -> Iterator[tuple[int, int, bool]]:
     """Token ranges of one segment's windows and whether each is also looked up."""
     count = stop - first
     if count <= size:
@@ -81,7 +84,7 @@ def _segment_windows(first: int, stop: int, *, size: int, stride: int) -> Iterat
         return
     last = stop - size
     for start in range(first, last + 1, stride):
-        yield start, start + size, (start - first) % size == 0
+        yield start, start + size, (start - first) % query_every == 0
     if (last - first) % stride:
         yield last, stop, True
 
@@ -98,21 +101,26 @@ def find_candidates(stream: Stream, config: Config) -> list[Candidate]:
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     sketch = MinHash(num_perm=config.num_perm, seed=_SEED, hashfunc=int)
     indexed: list[Window] = []
+    signatures: list[np.ndarray] = []
     found: list[Candidate] = []
     seg_firsts = np.flatnonzero(np.diff(tokens.segments, prepend=-1))
     seg_stops = np.append(seg_firsts[1:], tokens.starts.size)
     stride = max(1, config.window // 3)
     for first, stop in zip(seg_firsts.tolist(), seg_stops.tolist(), strict=True):
         segment = int(tokens.segments[first])
-        for a, b, query in _segment_windows(first, stop, size=config.window, stride=stride):
+        for a, b, query in _segment_windows(first, stop, size=config.window, stride=stride, query_every=stride * _QUERY_STRIDES):
             window = Window(int(tokens.starts[a]), int(tokens.ends[b - 1]), segment)
             usable = max(a + 1, b - config.ngram + 1)  # n-grams that end inside the window
             sketch.clear()
             sketch.update_batch(tokens.shingles[a:usable].tolist())
+            signature = sketch.digest()
             if query:
-                keys = [k for k in lsh.query(sketch) if indexed[k].end <= window.start]
-                for k in sorted(keys)[: config.max_candidates]:
+                keys = sorted(k for k in lsh.query(sketch) if indexed[k].end <= window.start)
+                # LSH bands let through pairs well below the threshold: check the whole sketch
+                kept = [k for k in keys if np.mean(signatures[k] == signature) >= config.lsh_threshold]
+                for k in kept[: config.max_candidates]:
                     found.append(Candidate(window, indexed[k]))
             lsh.insert(len(indexed), sketch, check_duplication=False)
             indexed.append(window)
+            signatures.append(signature)
     return found

@@ -45,8 +45,8 @@ class Config:
 
     ngram: int = 3
     num_perm: int = 64
-    lsh_threshold: float = 0.3
-    window: int = 24
+    lsh_threshold: float = 0.2
+    window: int = 16
     min_copy_chars: int = 30
     min_similarity: float = 0.8
     max_gap: int = 4

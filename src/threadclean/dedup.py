@@ -117,7 +117,7 @@ def _resolve_quote(
     best: Chain | None = None
     for a, b in regions:
         b = min(b, start)
-        for chain in align(stream.text[a:b], body, max_gap=config.max_gap):
+        for chain in align(stream.text[a:b], body, max_gap=config.max_gap, min_matched=2):
             if chain.target_start > config.max_gap or chain.similarity < config.min_similarity:
                 continue
             chain = chain.shifted(a, start)
@@ -128,26 +128,35 @@ def _resolve_quote(
     return [Found(best, explicit=True, header=header.meta)]
 
 
-def _groups(candidates: list[Candidate]) -> list[list[Candidate]]:
-    """Candidates that lie on one diagonal (the same source shift) and near each other."""
+def _groups(candidates: list[Candidate], *, drift: int) -> list[list[Candidate]]:
+    """Candidates that lie on one diagonal (about the same source shift) and near each other.
+
+    Diagonals within ``drift`` of each other chain into one (edits shift a copy's diagonal a
+    little); along a diagonal, windows more than two window lengths apart start a new group.
+    """
     by_pair: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
     for c in candidates:
         by_pair[(c.target.segment, c.source.segment)].append(c)
     groups: list[list[Candidate]] = []
     for items in by_pair.values():
-        items.sort(key=lambda c: (c.source.start - c.target.start, c.target.start))
-        run: list[Candidate] = []
+        items.sort(key=lambda c: c.source.start - c.target.start)
+        clusters: list[list[Candidate]] = []
+        last_diagonal = None
         for c in items:
-            if run:
-                last = run[-1]
-                span = last.target.end - last.target.start
-                near_diagonal = abs((c.source.start - c.target.start) - (last.source.start - last.target.start)) <= span
-                if near_diagonal and c.target.start - last.target.end <= 2 * span:
-                    run.append(c)
-                    continue
-                groups.append(run)
-            run = [c]
-        if run:
+            diagonal = c.source.start - c.target.start
+            if last_diagonal is None or diagonal - last_diagonal > drift:
+                clusters.append([])
+            clusters[-1].append(c)
+            last_diagonal = diagonal
+        for cluster in clusters:
+            cluster.sort(key=lambda c: c.target.start)
+            run = [cluster[0]]
+            for c in cluster[1:]:
+                reach = max(r.target.end for r in run)
+                if c.target.start - reach > 2 * (c.target.end - c.target.start):
+                    groups.append(run)
+                    run = []
+                run.append(c)
             groups.append(run)
     return groups
 
@@ -155,8 +164,9 @@ def _groups(candidates: list[Candidate]) -> list[list[Candidate]]:
 def _unmarked(stream: Stream, candidates: list[Candidate], config: Config) -> list[Found]:
     """Chains of every candidate group, aligned in regions around the group."""
     found: list[Found] = []
-    for group in _groups(candidates):
-        margin = max(c.target.end - c.target.start for c in group)
+    least = max(1, config.min_copy_chars * 3 // 4)  # a chain this short cannot hold a copy worth collapsing
+    for group in _groups(candidates, drift=2 * config.max_gap):
+        margin = 4 * max(c.target.end - c.target.start for c in group)
         t0 = min(c.target.start for c in group)
         t1 = max(c.target.end for c in group)
         shift = group[0].source.start - group[0].target.start
@@ -167,8 +177,11 @@ def _unmarked(stream: Stream, candidates: list[Candidate], config: Config) -> li
         while a < end:
             b = min(end, a + _MAX_REGION)
             sa = max(sseg[0], a + shift - margin)
-            sb = min(sseg[1], b + shift + margin, b)
-            for chain in align(stream.text[sa:sb], stream.text[a:b], max_gap=config.max_gap):
+            sb = min(sseg[1], b + shift + margin)
+            if sseg == tseg:  # one text: the source must end before the target region starts
+                sb = min(sb, max(a, t0))
+                a = max(a, sb)
+            for chain in align(stream.text[sa:sb], stream.text[a:b], max_gap=config.max_gap, min_matched=least):
                 chain = chain.shifted(sa, a)
                 if chain.source_end <= chain.target_start and chain.similarity >= config.min_similarity:
                     found.append(Found(chain))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import patterns as p
@@ -14,7 +14,7 @@ from .config import Config
 from .dedup import Header, find_copies
 from .errors import InputError
 from .noise import detect_noise
-from .normalize import build_stream
+from .normalize import Stream, build_stream
 from .result import CleanResult, Origin, Post, Quote, Removal
 from .segment import split_posts
 from .spans import Span, gaps
@@ -118,17 +118,16 @@ def _clean(records: list[_Record], config: Config, *, title: str | None, id: str
                 if at < stream.bounds[k][1]:
                     headers.append(Header(at, k, s.meta))
     copies = find_copies(stream, headers=headers, authors=[r.author for r in records], config=config)
-    raw_copies = [_to_raw(stream, c) for c in copies]
     if flat:
-        regions, outside = _flat_regions(records[0], noise[0], raw_copies)
+        regions, outside = _flat_regions(records[0], noise[0], [_to_raw(stream, c) for c in copies])
     else:
         regions = [_Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
         outside = []
-    _assign_copies(regions, raw_copies)
+    _assign_copies(regions, copies, stream)
     return _build(records, regions, outside, title=title, id=id)
 
 
-def _to_raw(stream: Any, copy: Copy) -> tuple[int, int, int, int, Copy]:
+def _to_raw(stream: Stream, copy: Copy) -> tuple[int, int, int, int, Copy]:
     g0, g1 = stream.raw_range(copy.target_start, copy.target_end)
     h0, h1 = stream.raw_range(copy.source_start, copy.source_end)
     return g0, g1, h0, h1, copy
@@ -156,28 +155,23 @@ def _flat_regions(
     return regions, sorted(outside, key=lambda r: r.origin.start)
 
 
-def _assign_copies(regions: list[_Region], copies: list[tuple[int, int, int, int, Copy]]) -> None:
-    """Give each region the pieces of the copies that fall inside it."""
-    by_record: dict[int, list[_Region]] = {}
-    for region in regions:
-        by_record.setdefault(region.record.base, []).append(region)
-    for g0, g1, h0, h1, copy in copies:
-        for region in _regions_overlapping(regions, g0, g1):
-            base = region.record.base
-            a, b = max(g0, base + region.start), min(g1, base + region.end)
-            if b - a < 2 or not region.record.raw[a - base : b - base].strip():
-                continue
-            s0 = min(h1 - 1, h0 + (a - g0))
-            s1 = max(s0 + 1, min(h1, s0 + (b - a))) if b < g1 else h1
-            region.copies.append((a - base, b - base, _with_source(copy, s0, s1)))
-
-
-def _regions_overlapping(regions: list[_Region], g0: int, g1: int) -> list[_Region]:
-    return [r for r in regions if r.record.base + r.start < g1 and g0 < r.record.base + r.end]
-
-
-def _with_source(copy: Copy, s0: int, s1: int) -> Copy:
-    return Copy(copy.target_start, copy.target_end, s0, s1, copy.similarity, copy.explicit, copy.header)
+def _assign_copies(regions: list[_Region], copies: list[Copy], stream: Stream) -> None:
+    """Give each region the pieces of the copies that fall inside it (cut in stream offsets,
+    where noise no longer stands between the characters)."""
+    bounds = [(stream.at_or_after(r.record.base + r.start), stream.at_or_after(r.record.base + r.end)) for r in regions]
+    firsts = [b[0] for b in bounds]
+    for copy in copies:
+        k = max(0, bisect.bisect_right(firsts, copy.target_start) - 1)
+        while k < len(regions) and bounds[k][0] < copy.target_end:
+            a, b = max(copy.target_start, bounds[k][0]), min(copy.target_end, bounds[k][1])
+            if b - a >= 2:
+                s0 = min(copy.source_end - 1, copy.source_start + (a - copy.target_start))
+                s1 = copy.source_end if b == copy.target_end else max(s0 + 1, min(copy.source_end, s0 + b - a))
+                piece = replace(copy, target_start=a, target_end=b, source_start=s0, source_end=s1)
+                g0, g1, h0, h1, _ = _to_raw(stream, piece)
+                base = regions[k].record.base
+                regions[k].copies.append((g0 - base, g1 - base, replace(copy, source_start=h0, source_end=h1)))
+            k += 1
 
 
 def _removal(record: _Record, span: Span) -> Removal:
