@@ -68,7 +68,7 @@ def tokenize(stream: Stream, *, ngram: int) -> Tokens:
     mult = np.uint64(0x9E3779B97F4A7C15)
     with np.errstate(over="ignore"):
         for k in range(ngram):
-            shifted = np.concatenate((token_ids[k:], np.zeros(k, np.uint64)))
+            shifted = np.concatenate((token_ids[k:], np.zeros(min(k, token_ids.size), np.uint64)))
             shingles = (shingles ^ (shifted + np.uint64(k + 1))) * mult
         shingles ^= shingles >> np.uint64(29)
     return Tokens(starts, ends, segments, (shingles >> np.uint64(32)).astype(np.uint64))
@@ -108,7 +108,8 @@ def find_candidates(stream: Stream, config: Config) -> list[Candidate]:
     stride = max(1, config.window // 3)
     for first, stop in zip(seg_firsts.tolist(), seg_stops.tolist(), strict=True):
         segment = int(tokens.segments[first])
-        for a, b, query in _segment_windows(first, stop, size=config.window, stride=stride, query_every=stride * _QUERY_STRIDES):
+        every = stride * _QUERY_STRIDES
+        for a, b, query in _segment_windows(first, stop, size=config.window, stride=stride, query_every=every):
             window = Window(int(tokens.starts[a]), int(tokens.ends[b - 1]), segment)
             usable = max(a + 1, b - config.ngram + 1)  # n-grams that end inside the window
             sketch.clear()

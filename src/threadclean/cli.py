@@ -48,7 +48,8 @@ def cli() -> None:
 def clean(input: IO[bytes], fmt: str, output: IO[str], input_format: str, min_copy_chars: int, no_collapse: bool,
           skip: tuple[str, ...], debug: bool) -> None:
     """Clean one thread: a flat text dump, a JSON thread or JSON Lines of posts (- for stdin)."""
-    source = "<stdin>" if input.name in ("-", "<stdin>") else input.name
+    name = getattr(input, "name", "-")
+    source = "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
     try:
         config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
                         detectors=frozenset(NOISE_KINDS) - set(skip))

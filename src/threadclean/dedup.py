@@ -131,8 +131,9 @@ def _resolve_quote(
 def _groups(candidates: list[Candidate], *, drift: int) -> list[list[Candidate]]:
     """Candidates that lie on one diagonal (about the same source shift) and near each other.
 
-    Diagonals within ``drift`` of each other chain into one (edits shift a copy's diagonal a
-    little); along a diagonal, windows more than two window lengths apart start a new group.
+    A cluster spans at most ``drift`` diagonals (edits shift a copy's diagonal a little, and a
+    periodic text must not chain all its shifts into one); along a diagonal, windows more than
+    two window lengths apart start a new group.
     """
     by_pair: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
     for c in candidates:
@@ -141,13 +142,13 @@ def _groups(candidates: list[Candidate], *, drift: int) -> list[list[Candidate]]
     for items in by_pair.values():
         items.sort(key=lambda c: c.source.start - c.target.start)
         clusters: list[list[Candidate]] = []
-        last_diagonal = None
+        first_diagonal = None
         for c in items:
             diagonal = c.source.start - c.target.start
-            if last_diagonal is None or diagonal - last_diagonal > drift:
+            if first_diagonal is None or diagonal - first_diagonal > drift:
                 clusters.append([])
+                first_diagonal = diagonal
             clusters[-1].append(c)
-            last_diagonal = diagonal
         for cluster in clusters:
             cluster.sort(key=lambda c: c.target.start)
             run = [cluster[0]]

@@ -48,7 +48,7 @@ def render(result: CleanResult) -> str:
         body, at = [], 0
         for q in sorted(post.quotes, key=lambda q: q.at):
             body.append(post.text[at : q.at])
-            body.append(f"\n[quote #{q.post} ¶{q.paragraph}]\n")
+            body.append(f"[quote #{q.post} ¶{q.paragraph}]")
             at = q.at
         body.append(post.text[at:])
         text = _NEEDS_ESCAPE.sub("\\\\", tidy("".join(body)))

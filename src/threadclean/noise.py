@@ -195,21 +195,26 @@ _MAX_PASSES = 4  # each pass can only uncover what the one before took out; two 
 def detect_noise(text: str, kinds: Collection[str], *, protected: Iterable[Span] = ()) -> list[Span]:
     """Every noise span of the given kinds in ``text``, sorted and disjoint.
 
-    ``protected`` spans (quote markers of threadclean's own layout) are never noise: the
-    detectors do not see them.
+    ``protected`` spans (quote markers of threadclean's own layout) are never noise: they stay
+    in the text the detectors read, and nothing that touches them is taken out.
     """
-    keep = set(protected)
+    keep = sorted(protected)
     detectors = [DETECTORS[k] for k in DETECTORS if k in kinds]
     found: list[Span] = []
     for _ in range(_MAX_PASSES):
-        # quote headers stay in view: a cut quote's " ..." is found by looking back to its header
-        hidden = [s for s in found if s.kind != "quote-header"] + list(keep)
-        view = TextView(text, hidden)
+        # a cut quote's " ..." is found by looking back to its header, so that detector reads
+        # the text with the headers still in; the others read it with everything found taken out
+        views = {
+            False: TextView(text, found),
+            True: TextView(text, [s for s in found if s.kind != "quote-header"]),
+        }
         fresh: list[Span] = []
         for detector in detectors:
+            view = views[detector is find_quote_truncations]
             for span in detector(view.text):
                 fresh.extend(view.raw_spans(span.start, span.end, span.kind, span.meta))
-        merged = keep_disjoint(found + [s for s in fresh if not _overlaps_any(s, found)])
+        fresh = [s for s in fresh if not _overlaps_any(s, found) and not _overlaps_any(s, keep)]
+        merged = keep_disjoint(found + fresh)
         if len(merged) == len(found):
             break
         found = merged

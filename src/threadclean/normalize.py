@@ -9,6 +9,7 @@ came from, so every match maps back to raw offsets exactly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import numpy as np
 
 SEPARATOR = "\x00"  # stands between segments; no token, never part of a match

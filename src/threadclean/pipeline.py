@@ -52,12 +52,12 @@ def clean_text(
 
     Offsets in the result index ``text`` itself (``input`` is None).
 
-    >>> result = clean_text("楼主说得好,办公室工作就是服务,为领导服务,为机关服务,为基层服务。\\n"
-    ...                     "办公室工作就是服务,为领导服务,为机关服务,为基层服务。{:soso_e121:}赞同")
-    >>> [p.text for p in result.posts]
-    ['楼主说得好,办公室工作就是服务,为领导服务,为机关服务,为基层服务。', '赞同']
-    >>> [q.post for q in result.posts[1].quotes]
-    ['1']
+    >>> quote = "办公室工作就是服务,为领导服务,为机关服务,为基层服务。参谋部永远是第一位的。"
+    >>> result = clean_text("楼主说得好," + quote + "\\n" + quote + "{:soso_e121:}赞同")
+    >>> result.posts[0].text == "楼主说得好," + quote
+    True
+    >>> [q.post for q in result.posts[1].quotes], result.posts[1].text.endswith("赞同")
+    (['1'], True)
     """
     if not isinstance(text, str):
         raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
@@ -105,7 +105,9 @@ def _clean(records: list[_Record], config: Config, *, title: str | None, id: str
     for r in records:
         markers = [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)]
         protected.append(markers)
-        noise.append(detect_noise(r.raw, config.detectors, protected=markers))
+        # a byte-order mark is noise at the start of a file, not at the start of every post
+        kinds = config.detectors if flat else config.detectors - {"bom"}
+        noise.append(detect_noise(r.raw, kinds, protected=markers))
     stream = build_stream(
         [[(r.base + a, r.raw[a:b]) for a, b in gaps(0, len(r.raw), spans + marks)]
          for r, spans, marks in zip(records, noise, protected, strict=True)]
@@ -124,7 +126,7 @@ def _clean(records: list[_Record], config: Config, *, title: str | None, id: str
         regions = [_Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
         outside = []
     _assign_copies(regions, copies, stream)
-    return _build(records, regions, outside, title=title, id=id)
+    return _build(records, regions, outside, title=title, id=id, flat=flat)
 
 
 def _to_raw(stream: Stream, copy: Copy) -> tuple[int, int, int, int, Copy]:
@@ -179,7 +181,8 @@ def _removal(record: _Record, span: Span) -> Removal:
 
 
 def _build(
-    records: list[_Record], regions: list[_Region], outside: list[Removal], *, title: str | None, id: str | None
+    records: list[_Record], regions: list[_Region], outside: list[Removal], *, title: str | None, id: str | None,
+    flat: bool,
 ) -> CleanResult:
     built = []
     for region in regions:
@@ -210,7 +213,7 @@ def _build(
                     paragraph=_paragraph(source_pieces, source_text, copy.source_start - source_region.record.base),
                 )
             )
-        kept = not (records[0].input is None and not text.strip() and not quotes)
+        kept = not (flat and not text.strip() and not quotes)
         own_removed = tuple(_removal(rec, s) for s in region.noise)
         if kept:
             posts.append(Post(region.id, text, Origin(rec.input, region.start, region.end), rec.author, rec.time,
@@ -220,7 +223,7 @@ def _build(
             removed += [Removal("separator", Origin(None, x, y), rec.raw[x:y])
                         for x, y in gaps(region.start, region.end, region.noise)]
     removed.sort(key=lambda r: (r.origin.input or "", r.origin.start))
-    posts = _renumber(posts) if records[0].input is None else posts
+    posts = _renumber(posts) if flat else posts
     return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=_stats(records, posts, removed))
 
 

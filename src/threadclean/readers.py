@@ -60,7 +60,8 @@ def _is_object(line: str) -> bool:
 
 
 def _json_error(e: json.JSONDecodeError, source: str | None, line_offset: int = 0) -> FormatError:
-    return FormatError(f"invalid JSON: {e.msg}", source=source, where=f"line {e.lineno + line_offset}, column {e.colno}")
+    where = f"line {e.lineno + line_offset}, column {e.colno}"
+    return FormatError(f"invalid JSON: {e.msg}", source=source, where=where)
 
 
 def parse(text: str, *, source: str | None = None, input_format: str = "auto") -> Thread:

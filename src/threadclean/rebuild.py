@@ -31,7 +31,7 @@ def rebuild(result: Mapping[str, Any] | Any) -> dict[str | None, str]:
         spans = sorted(quotes)
         text, used = post["text"], 0
         at = post["origin"]["start"]
-        for a, b, piece in spans + [(post["origin"]["end"], post["origin"]["end"], "")]:
+        for a, b, piece in [*spans, (post["origin"]["end"], post["origin"]["end"], "")]:
             if a > at:
                 pieces[inp].append((at, a, text[used : used + a - at]))
                 used += a - at

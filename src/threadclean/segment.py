@@ -66,8 +66,10 @@ def split_posts(text: str, noise: list[Span], quote_ends: dict[int, int]) -> lis
     ``noise`` is sorted and disjoint; ``quote_ends`` maps a quote header's start to where the
     quote it introduces ends (its own end when the quote was not found).
     """
-    header_starts = sorted(s.start for s in noise if s.kind == "quote-header")
-    header_ends = {s.start: s.end for s in noise if s.kind == "quote-header"}
+    # a header opens a post where a dump joined posts: at a line start or after white space
+    opening = [s for s in noise if s.kind == "quote-header" and (s.start == 0 or text[s.start - 1].isspace())]
+    header_starts = [s.start for s in opening]
+    header_ends = {s.start: s.end for s in opening}
     content = _Content(text, noise)
     regions: list[list[int]] = []
     pending: int | None = None  # the current post still waits for own words after this offset

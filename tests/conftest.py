@@ -1,0 +1,36 @@
+"""Shared helpers: where the real data lives, and a compact view of a result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test when it is not on this machine."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared is only on the project's machines)")
+    return path
+
+
+def summary(result: Any) -> dict[str, Any]:
+    """What a golden fixture pins: each post's own text and quotes, and the removed kinds."""
+    doc = result.to_dict()
+    kinds: dict[str, int] = {}
+    for r in doc["removed"] + [r for p in doc["posts"] for r in p["removed"]]:
+        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+    return {
+        "posts": [
+            {"id": p["id"], "author": p["author"], "text": p["text"].strip(),
+             "quotes": [{"post": q["post"], "explicit": q["explicit"], "text": q["text"]} for q in p["quotes"]]}
+            for p in doc["posts"]
+        ],
+        "removed": dict(sorted(kinds.items())),
+    }

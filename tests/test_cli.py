@@ -1,0 +1,66 @@
+"""The command through click's runner: output on stdout, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES
+from threadclean.cli import cli
+
+SAMPLE = FIXTURES / "discuz_x_flat" / "input.txt"
+
+
+def run(*args, stdin=None):
+    return CliRunner().invoke(cli, list(args), input=stdin)
+
+
+def test_json_output_is_one_document():
+    res = run("clean", "--format", "json", str(SAMPLE))
+    assert res.exit_code == 0
+    doc = json.loads(res.stdout)
+    assert doc["format"] == "threadclean/1"
+    assert any(q["explicit"] for p in doc["posts"] for q in p["quotes"])
+
+
+def test_text_output_and_stdin():
+    res = run("clean", "-", stdin=SAMPLE.read_bytes())
+    assert res.exit_code == 0
+    assert res.stdout.startswith("#threadclean/1")
+    assert "[quote #2 ¶1]" in res.stdout
+
+
+def test_output_file(tmp_path):
+    out = tmp_path / "out.json"
+    res = run("clean", "--format", "json", "-o", str(out), str(SAMPLE))
+    assert res.exit_code == 0 and res.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["posts"]
+
+
+def test_empty_input_is_an_empty_result():
+    res = run("clean", "--format", "json", "-", stdin=b"")
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["posts"] == []
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "byte 8"),
+        (b'{"posts": [{"text": "a"},\n  {"text": }]}', "line 2, column 12"),
+        (b'{"posts": [{"text": "a"}, 7]}', "post 2"),
+        ("好".encode("gbk") + b"\n", "byte 0"),
+        (b'{"text": "a"}\n{"text": \n', "line 2"),
+    ],
+    ids=["binary", "broken-json", "post-not-object", "not-utf8", "broken-jsonl"],
+)
+def test_bad_input_is_one_line_exit_2(tmp_path, data, where):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    res = run("clean", str(path))
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in res.stderr
+    assert str(path) in lines[0] and where in lines[0]

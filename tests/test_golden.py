@@ -1,0 +1,37 @@
+"""Golden fixtures: fixtures/<case>/input.* cleans to fixtures/<case>/expected.json.
+
+Regenerate after a deliberate change with ``THREADCLEAN_REGOLD=1 pytest tests/test_golden.py``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import FIXTURES, summary
+from threadclean import rebuild
+from threadclean.pipeline import clean_text, clean_thread
+from threadclean.readers import decode, parse
+
+CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "negative")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden(case):
+    source = next(case.glob("input.*"))
+    raw = decode(source.read_bytes())
+    thread = parse(raw)
+    result = clean_text(thread.text) if thread.text is not None else clean_thread(thread.posts, title=thread.title)
+    got = summary(result)
+    expected_path = case / "expected.json"
+    if os.environ.get("THREADCLEAN_REGOLD"):
+        expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert got == json.loads(expected_path.read_text(encoding="utf-8"))
+    rebuilt = rebuild(result.to_dict())
+    if thread.text is not None:
+        assert rebuilt[None] == raw
+    else:
+        assert all(rebuilt.get(p.id, "") == post["text"] for p, post in zip(result.posts, thread.posts, strict=True))

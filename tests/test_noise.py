@@ -1,0 +1,70 @@
+"""The detectors one by one, on real shapes and on look-alikes that must survive."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadclean import NOISE_KINDS
+from threadclean.noise import DETECTORS, detect_noise, find_jammer, find_quote_headers
+from threadclean.spans import remove_spans
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("承人难承之重。5 u4 B' i8 `$ T5 h6 M' t0 `1 ^\n下", "承人难承之重。\n下"),  # end of a line
+        ("承之重。. I( G8 z5 c\" ? 三要把", "承之重。 三要把"),  # before the space joining two posts
+        ("% B, k* l& w\" P7 X6 K\n", "\n"),  # a whole line
+        ("试炼  ~3 b; }8 @& c1 D\n", "试炼\n"),  # the first pair may start with a space
+        ("  d: y/ \\9 |! B: O* z, x6 H\n男主", "\n男主"),  # a line that starts with a space pair
+        ("好丑{:soso_e131:}，那就丑上加丑了) B# L: i% |- q$ r' \\+ D( Z\n", "好丑{:soso_e131:}，那就丑上加丑了\n"),
+    ],
+)
+def test_jammer_at_line_edges(text, cleaned):
+    assert remove_spans(text, find_jammer(text)) == cleaned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5 u4 B' i8 `$ T5 h6 M' t0 `1 ^ in the middle of a line, not at an edge? no: joined by space",
+        "a 1 b 2 c 3 d 4 e 5 f",
+        "x = 1; y = 2; z = 3",
+        "4 B' i8",  # too few pairs
+    ][1:],
+)
+def test_jammer_look_alikes_survive(text):
+    assert find_jammer(text) == []
+
+
+def test_two_jammers_can_fill_one_line():
+    line = "5 u4 B' i8 `$ T5 h6 M' t0 `1 ^" + "# Z# ]# j, |8 O4 Z& a"
+    assert remove_spans(line, find_jammer(line)) == ""
+
+
+def test_smiley_before_a_jammer_is_found_on_the_second_pass():
+    text = "好5 u4 B' i8 `$ T5 h{:5_108:}\n"
+    spans = detect_noise(text, NOISE_KINDS)
+    assert remove_spans(text, spans) == "好\n"
+    assert [s.kind for s in spans] == ["jammer", "smiley"]
+
+
+def test_quote_header_forms():
+    x = find_quote_headers("最惨是“干好走不了”~~~~ 村夫 发表于 2013-7-11 11:01 static/image/common/back.gif")
+    assert [(s.meta["author"], s.meta["time"]) for s in x] == [("村夫", "2013-07-11T11:01")]
+    old = find_quote_headers("原帖由 Tom Lee 于 2010-1-20 17:09 发表")
+    assert [s.meta["author"] for s in old] == ["Tom Lee"]
+
+
+def test_every_kind_has_a_detector():
+    assert set(DETECTORS) == set(NOISE_KINDS)
+
+
+def test_quote_truncation_needs_a_header():
+    text = "不是...这明显五官都变了 ...\n"
+    assert detect_noise(text, NOISE_KINDS) == []
+
+
+def test_only_chosen_kinds_run():
+    text = "好{:5_108:}**** Hidden Message *****"
+    assert [s.kind for s in detect_noise(text, {"smiley"})] == ["smiley"]
