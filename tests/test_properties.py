@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,11 +39,6 @@ def test_spans_stay_in_bounds(text):
     assert all(0 <= o["start"] <= o["end"] <= len(text) for o in origins)
 
 
-@pytest.mark.xfail(
-    reason="known gap: a flat dump whose lines repeat themselves periodically can collapse differently "
-    "once its posts are split (tracked for the reliability issue)",
-    strict=False,
-)
 @SETTINGS
 @given(texts)
 def test_cleaning_twice_changes_nothing(text):

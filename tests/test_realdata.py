@@ -49,7 +49,7 @@ def _text_files():
         root = shared_path("realdata")
     except pytest.skip.Exception:
         return []
-    files = [shared_path("seed")] and list(shared_path("seed").glob("*.txt"))
+    files = sorted((root.parent / "seed").glob("*.txt"))
     for pattern in ("flat/*.txt", "flat-hard/*.txt", "*-md/*.md", "discuz-misc/*.md", "email-*/*.txt"):
         files += sorted(root.glob(pattern))
     return files

@@ -43,7 +43,7 @@ def find_jammer(text: str) -> list[Span]:
     """Discuz X anti-copy strings: 5 to 15 pairs ``chr(32..59) + ' ' + chr(63..126)``.
 
     Discuz writes one where the post had a line break, so a run counts only at the end of a
-    line, at the start of one, or just before the space that joins two posts in a flat dump.
+    line, at the start of one, or next to the space that joins two posts in a flat dump.
     A line that is nothing but pairs may hold two strings (one after the break before it, one
     before the break after it).
 
@@ -59,9 +59,14 @@ def find_jammer(text: str) -> list[Span]:
     for match in p.JAMMER_RUN.finditer(text):
         start, end = match.span()
         pairs = (end - start) // 3
-        at_start, at_end = _line_start(text, start), _line_end(text, end)
+        at_end = _line_end(text, end)
+        # after or before a single space: where a flat dump joined two posts (a post may also
+        # open with a jammer string after the space that joined it to the one before)
+        at_start = _line_start(text, start) or text[start - 1] == " "
         joins = end < len(text) and text[end] == " "
-        if at_start and at_end:
+        if at_start and (at_end or joins):
+            # two strings at most (one after a break, one before the next); a longer run is
+            # something else, and stays whole
             if pairs <= 2 * _MAX_JAMMER_PAIRS:
                 out.append(Span(start, end, "jammer"))
         elif at_end or joins:

@@ -108,25 +108,121 @@ def _clean(records: list[_Record], config: Config, *, title: str | None, id: str
         # a byte-order mark is noise at the start of a file, not at the start of every post
         kinds = config.detectors if flat else config.detectors - {"bom"}
         noise.append(detect_noise(r.raw, kinds, protected=markers))
-    stream = build_stream(
-        [[(r.base + a, r.raw[a:b]) for a, b in gaps(0, len(r.raw), spans + marks)]
-         for r, spans, marks in zip(records, noise, protected, strict=True)]
-    )
+    # a quote marker of threadclean's own layout stands where a quote was: no copy spans it
+    segments, owner = [], []
+    for k, (r, spans, marks) in enumerate(zip(records, noise, protected, strict=True)):
+        for piece in _split_at(r, gaps(0, len(r.raw), spans + marks), [(m.start, m.end) for m in marks]):
+            segments.append(piece)
+            owner.append(k)
+    stream = build_stream(segments)
     headers = []
     for k, (r, spans) in enumerate(zip(records, noise, strict=True)):
         for s in spans:
             if s.kind == "quote-header" and s.meta:
                 at = stream.at_or_after(r.base + s.end)
-                if at < stream.bounds[k][1]:
-                    headers.append(Header(at, k, s.meta))
-    copies = find_copies(stream, headers=headers, authors=[r.author for r in records], config=config)
+                seg = stream.segment_at(at)
+                if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
+                    headers.append(Header(at, seg, s.meta))
+    authors = [records[k].author for k in owner]
+    copies = find_copies(stream, headers=headers, authors=authors, config=config)
     if flat:
         regions, outside = _flat_regions(records[0], noise[0], [_to_raw(stream, c) for c in copies])
     else:
         regions = [_Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
         outside = []
     _assign_copies(regions, copies, stream)
+    _settle(regions, config)
     return _build(records, regions, outside, title=title, id=id, flat=flat)
+
+
+def _split_at(
+    record: _Record, pieces: Iterable[tuple[int, int]], breaks: list[tuple[int, int]]
+) -> list[list[tuple[int, str]]]:
+    """Kept pieces of a record as dedup segments, a new segment after every break."""
+    out: list[list[tuple[int, str]]] = [[]]
+    bi, last = 0, 0
+    for a, b in pieces:
+        crossed = False
+        while bi < len(breaks) and breaks[bi][0] < a:
+            crossed = crossed or breaks[bi][0] >= last
+            bi += 1
+        if crossed and out[-1]:
+            out.append([])
+        out[-1].append((record.base + a, record.raw[a:b]))
+        last = b
+    return out
+
+
+_MAX_ROUNDS = 3  # what one round takes out can only reveal a little more; a second round nearly always finds none
+_PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout's marker will
+
+
+def _settle(regions: list[_Region], config: Config) -> None:
+    """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
+
+    Taking quotes and noise out joins text that stood apart, and that can make more noise or
+    another repeat. Each round reads every post's own words with a marker where each quote
+    stood, exactly what the text layout writes, so once a round finds nothing, cleaning the
+    cleaned thread changes nothing.
+    """
+    kinds = config.detectors - {"bom"}
+    for _ in range(_MAX_ROUNDS):
+        changed = False
+        for region in regions:
+            fresh = _noise_in_what_is_left(region, kinds)
+            if fresh:
+                region.noise = sorted(region.noise + fresh)
+                changed = True
+        if config.collapse:
+            segments = []
+            for region in regions:
+                pieces, quotes = _own_pieces(region)
+                markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
+                if markers:  # as in the first round: a marker is no text and no copy spans it
+                    pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
+                segments += _split_at(region.record, pieces, sorted(quotes + markers))
+            again = build_stream(segments)
+            more = find_copies(again, config=config)
+            if more:
+                _assign_copies(regions, more, again)
+                changed = True
+        if not changed:
+            return
+
+
+def _noise_in_what_is_left(region: _Region, kinds: frozenset[str]) -> list[Span]:
+    """Noise in a region's own words that only shows once its quotes and noise are out."""
+    pieces, quotes = _own_pieces(region)
+    raw = region.record.raw
+    parts: list[str] = []
+    placed: list[tuple[int, int, int]] = []  # (offset in the text read, raw offset, length)
+    held: list[Span] = []
+    at, qi = 0, 0
+
+    def hold() -> None:
+        nonlocal at
+        parts.append(_PLACEHOLDER)
+        held.append(Span(at, at + len(_PLACEHOLDER), "marker"))
+        at += len(_PLACEHOLDER)
+
+    for a, b in pieces:
+        while qi < len(quotes) and quotes[qi][0] < a:
+            hold()
+            qi += 1
+        placed.append((at, a, b - a))
+        parts.append(raw[a:b])
+        at += b - a
+    for _ in range(qi, len(quotes)):
+        hold()
+    text = "".join(parts)
+    held += [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(text)]
+    out = []
+    for span in detect_noise(text, kinds, protected=held):
+        for t, r, n in placed:
+            lo, hi = max(span.start, t), min(span.end, t + n)
+            if lo < hi:
+                out.append(Span(r + lo - t, r + hi - t, span.kind, span.meta))
+    return out
 
 
 def _to_raw(stream: Stream, copy: Copy) -> tuple[int, int, int, int, Copy]:
@@ -227,13 +323,17 @@ def _build(
     return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=_stats(records, posts, removed))
 
 
+def _own_pieces(region: _Region) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The raw pieces of a region's own words, and its quotes' raw spans, both in order."""
+    quotes = sorted((a, b) for a, b, _ in region.copies)
+    quote_spans = [Span(a, b, "quote") for a, b in quotes]
+    loose = [s for s in region.noise if not any(a <= s.start and s.end <= b for a, b in quotes)]
+    return list(gaps(region.start, region.end, loose + quote_spans)), quotes
+
+
 def _own_text(region: _Region) -> tuple[str, list[int], list[tuple[int, int]]]:
     """The region's own words, where in them each of its quotes stood, and the raw pieces."""
-    raw = region.record.raw
-    quotes = sorted(region.copies, key=lambda c: c[0])
-    quote_spans = [Span(a, b, "quote") for a, b, _ in quotes]
-    loose = [s for s in region.noise if not any(q.start <= s.start and s.end <= q.end for q in quote_spans)]
-    pieces = list(gaps(region.start, region.end, loose + quote_spans))
+    pieces, quotes = _own_pieces(region)
     ats, length, qi = [], 0, 0
     for a, b in pieces:
         while qi < len(quotes) and quotes[qi][0] < a:
@@ -241,6 +341,7 @@ def _own_text(region: _Region) -> tuple[str, list[int], list[tuple[int, int]]]:
             qi += 1
         length += b - a
     ats += [length] * (len(quotes) - qi)
+    raw = region.record.raw
     return "".join(raw[a:b] for a, b in pieces), ats, pieces
 
 
