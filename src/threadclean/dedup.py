@@ -24,6 +24,7 @@ _MAX_QUOTE = 3000  # how far after a header a quote's text is looked for
 _ANCHOR = 8  # characters per exact anchor of a quote
 _ANCHOR_STEPS = (0, 8, 16, 32)  # where in a quote its anchors start
 _MAX_ANCHOR_HITS = 12  # earliest places an anchor is tried at
+_CUT_STEP = 4  # where a source and its adjacent copy meet is searched at this step, then exactly
 _MAX_AUTHOR_POSTS = 30  # most recent posts of a quoted author that a quote is aligned with
 
 
@@ -162,6 +163,19 @@ def _groups(candidates: list[Candidate], *, drift: int) -> list[list[Candidate]]
     return groups
 
 
+def _chains(
+    stream: Stream, source: tuple[int, int], target: tuple[int, int], config: Config, least: int
+) -> list[Chain]:
+    """Sound chains of ``target`` against ``source`` (stream offsets), each source before its copy."""
+    (sa, sb), (a, b) = source, target
+    out = []
+    for chain in align(stream.text[sa:sb], stream.text[a:b], max_gap=config.max_gap, min_matched=least):
+        chain = chain.shifted(sa, a)
+        if chain.source_end <= chain.target_start and chain.similarity >= config.min_similarity:
+            out.append(chain)
+    return out
+
+
 def _unmarked(stream: Stream, candidates: list[Candidate], config: Config) -> list[Found]:
     """Chains of every candidate group, aligned in regions around the group."""
     found: list[Found] = []
@@ -179,12 +193,36 @@ def _unmarked(stream: Stream, candidates: list[Candidate], config: Config) -> li
             b = min(end, a + _MAX_REGION)
             sa = max(sseg[0], a + shift - margin)
             sb = min(sseg[1], b + shift + margin)
-            if sseg == tseg:  # one text: the source must end before the target region starts
-                sb = min(sb, max(a, t0))
-                a = max(a, sb)
-            for chain in align(stream.text[sa:sb], stream.text[a:b], max_gap=config.max_gap, min_matched=least):
-                chain = chain.shifted(sa, a)
-                if chain.source_end <= chain.target_start and chain.similarity >= config.min_similarity:
-                    found.append(Found(chain))
+            if sseg == tseg and sb > a:
+                found += [Found(c) for c in _near_chains(stream, (sa, sb), (a, b), (t0, t1 + shift), config, least)]
+            else:
+                found += [Found(c) for c in _chains(stream, (sa, sb), (a, b), config, least)]
             a = b
     return found
+
+
+def _near_chains(
+    stream: Stream, source: tuple[int, int], target: tuple[int, int], zone: tuple[int, int], config: Config,
+    least: int,
+) -> list[Chain]:
+    """Chains where source and copy lie so close in one text that their regions would overlap.
+
+    The source must end where the copy's region starts, and where that is is not known: the
+    windows that matched may straddle the seam. A few cuts across the zone where it can lie are
+    tried, and the one that aligns most characters wins.
+    """
+    (sa, sb), (a, b) = source, target
+    lo, hi = zone
+    first, last = max(a, sa + 1, min(lo, hi)), min(sb, b - 1, max(lo, hi))
+    if first > last:
+        first = last = max(a, min(sb, lo))
+    tried: dict[int, list[Chain]] = {}
+
+    def at(cut: int) -> int:
+        if cut not in tried:
+            tried[cut] = _chains(stream, (sa, min(sb, cut)), (max(a, cut), b), config, least)
+        return sum(c.matched for c in tried[cut])
+
+    coarse = max(range(first, last + 1, _CUT_STEP), key=at)  # every few characters, then each one near the best
+    best = max(range(max(first, coarse - _CUT_STEP + 1), min(last, coarse + _CUT_STEP - 1) + 1), key=at)
+    return tried[best]

@@ -56,8 +56,8 @@ def clean_text(
     >>> result = clean_text("楼主说得好," + quote + "\\n" + quote + "{:soso_e121:}赞同")
     >>> result.posts[0].text == "楼主说得好," + quote
     True
-    >>> [q.post for q in result.posts[1].quotes], result.posts[1].text.endswith("赞同")
-    (['1'], True)
+    >>> [(q.post, q.text == quote) for q in result.posts[1].quotes], result.posts[1].text
+    ([('1', True)], '赞同')
     """
     if not isinstance(text, str):
         raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
