@@ -1,0 +1,61 @@
+"""The library surface: config validation, quotes of absent posts, author resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+import threadclean
+from threadclean import Config, ConfigError, clean_text, clean_thread
+
+
+def test_public_surface_is_small():
+    assert set(threadclean.__all__) >= {"clean_text", "clean_thread", "Config", "CleanResult", "rebuild"}
+    assert len(threadclean.__all__) <= 16
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"ngram": 1}, {"num_perm": 8}, {"lsh_threshold": 1.5}, {"min_copy_chars": 0}, {"detectors": {"nope"}},
+     {"detectors": "jammer"}, {"collapse": "yes"}, {"window": True}],
+)
+def test_config_rejects_bad_values(bad):
+    with pytest.raises(ConfigError):
+        Config(**bad)
+
+
+def test_config_is_frozen_and_keyword_only():
+    config = Config()
+    with pytest.raises(AttributeError):
+        config.ngram = 4  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Config(3)  # type: ignore[misc]
+    assert config.replace(min_copy_chars=10).min_copy_chars == 10
+
+
+def test_a_quote_of_an_absent_post_stays_in_the_text():
+    text = "村夫 发表于 2013-7-11 11:01\n这段话在本页之前的帖子里，不在输入中。\n我同意。"
+    result = clean_text(text)
+    assert [q for p in result.posts for q in p.quotes] == []
+    assert "这段话在本页之前的帖子里" in result.text
+    assert {r.kind for p in result.posts for r in p.removed} == {"quote-header"}
+
+
+def test_an_explicit_quote_resolves_to_the_quoted_author():
+    said = "The config file lives in the home directory, not next to the binary."
+    posts = [
+        {"id": "a1", "author": "ann", "text": said},
+        {"id": "b1", "author": "bob", "text": said + " I keep forgetting that."},  # an unmarked repost
+        {"id": "c1", "author": "cat", "text": f"ann 发表于 2024-1-2 10:00\n{said}\nThanks, found it."},
+    ]
+    result = clean_thread(posts)
+    quotes = result.posts[2].quotes
+    assert [(q.post, q.explicit, q.author) for q in quotes] == [("a1", True, "ann")]
+    assert result.posts[2].text.strip() == "Thanks, found it."
+
+
+def test_markers_of_the_layout_are_never_noise_or_copies():
+    posts = [{"text": "A long enough first post that someone will quote in full later on, word for word."},
+             {"text": "[quote #1 ¶1]Yes."}, {"text": "[quote #1 ¶1]Yes."}]
+    result = clean_thread(posts)
+    assert [p.text for p in result.posts[1:]] == ["[quote #1 ¶1]Yes.", "[quote #1 ¶1]Yes."]
+    assert all(not p.removed and not p.quotes for p in result.posts)
