@@ -1,21 +1,25 @@
 """Phase 1 of the repeat finder: candidate pairs of windows, found with MinHash LSH.
 
-The stream is cut into windows of ``Config.window`` tokens (a token is one CJK character or
-one word). Every window is sketched and indexed, at a stride of a third of a window; the
-windows that start on a whole window's step are also looked up, before they go into the
-index, against every earlier window. A copy cut at either end is a fragment of its source, so
-what matters is how much of a short window lies inside some source window (containment); with
-windows this short and this densely indexed, every query window inside a copy has an indexed
-source window that shares at least two thirds of it, and Jaccard over such pairs stands in for
-containment.
+The stream is cut into windows of three blocks of ``Config.window // 3`` tokens (a token is
+one CJK character or one word), overlapping by two blocks. A copy cut at either end is a
+fragment of its source, so what matters is how much of a short window lies inside some source
+window (containment); with windows this short and this densely spaced, every window inside a
+copy has a source window that shares at least two thirds of it, and Jaccard over such pairs
+stands in for containment.
+
+datasketch defines the sketch and the index: the permutations are those of a datasketch
+``MinHash`` and the banding is the one a ``MinHashLSH`` picks for the threshold. The sketches
+of all windows are computed in bulk with numpy (the same values ``MinHash.update_batch`` would
+give, which tests/test_candidates.py checks), and the bands are matched by sorting, so no
+Python code runs per window.
 
 This is the only module that imports datasketch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -25,12 +29,13 @@ from .config import Config
 from .normalize import Stream
 
 _SEED = 1  # fixed: the same input gives the same candidates in every process
-_QUERY_STRIDES = 1  # every how many indexed windows one is looked up
+_PERM_CHUNK = 16  # permutations sketched at once: bounds the memory of the bulk pass
+_MAX_HASH = np.uint32(0xFFFFFFFF)
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """Stream offsets ``[start, end)`` of ``tokens`` consecutive tokens in one segment."""
+    """Stream offsets ``[start, end)`` of consecutive tokens in one segment."""
 
     start: int
     end: int
@@ -52,7 +57,7 @@ class Tokens:
     starts: np.ndarray
     ends: np.ndarray
     segments: np.ndarray
-    shingles: np.ndarray  # hash of the n-gram that starts at each token (within its segment)
+    shingles: np.ndarray  # uint32 hash of the n-gram that starts at each token (cut at its segment's end)
 
 
 def tokenize(stream: Stream, *, ngram: int) -> Tokens:
@@ -64,64 +69,161 @@ def tokenize(stream: Stream, *, ngram: int) -> Tokens:
     ends = np.fromiter((e for _, e, _ in spans), dtype=np.int64, count=len(spans))
     seg_starts = np.asarray([b[0] for b in stream.bounds], dtype=np.int64)
     segments = np.searchsorted(seg_starts, starts, side="right") - 1
-    shingles = np.zeros(len(spans), dtype=np.uint64)
+    n = token_ids.size
+    # where each token's segment ends, so an n-gram never reaches into the next post
+    last = np.flatnonzero(np.diff(segments, append=-1))
+    seg_stop = np.repeat(last + 1, np.diff(np.concatenate(([0], last + 1)))) if n else np.zeros(0, np.int64)
+    shingles = np.zeros(n, dtype=np.uint64)
     mult = np.uint64(0x9E3779B97F4A7C15)
+    index = np.arange(n)
     with np.errstate(over="ignore"):
         for k in range(ngram):
-            shifted = np.concatenate((token_ids[k:], np.zeros(min(k, token_ids.size), np.uint64)))
-            shingles = (shingles ^ (shifted + np.uint64(k + 1))) * mult
+            inside = index + k < seg_stop
+            shifted = np.zeros(n, np.uint64)
+            shifted[: n - k] = token_ids[k:]
+            shingles = np.where(inside, (shingles ^ (shifted + np.uint64(k + 1))) * mult, shingles)
         shingles ^= shingles >> np.uint64(29)
-    return Tokens(starts, ends, segments, (shingles >> np.uint64(32)).astype(np.uint64))
+    return Tokens(starts, ends, segments, (shingles >> np.uint64(32)).astype(np.uint32))
 
 
-def _segment_windows(
-    first: int, stop: int, *, size: int, stride: int, query_every: int
-) -> Iterator[tuple[int, int, bool]]:
-    """Token ranges of one segment's windows and whether each is also looked up."""
-    count = stop - first
-    if count <= size:
-        yield first, stop, True
-        return
-    last = stop - size
-    for start in range(first, last + 1, stride):
-        yield start, start + size, (start - first) % query_every == 0
-    if (last - first) % stride:
-        yield last, stop, True
+@dataclass(frozen=True)
+class Windows:
+    """Windows as token ranges ``[first, stop)`` with their stream offsets and segments."""
+
+    first: np.ndarray
+    stop: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    segment: np.ndarray
+    blocks: tuple[np.ndarray, np.ndarray]  # first block and number of blocks of each window
+    block_starts: np.ndarray  # first token of every block
+
+
+def windows(tokens: Tokens, *, block: int) -> Windows:
+    """Blocks of ``block`` tokens per segment (the last one shorter), and windows of three."""
+    n = tokens.starts.size
+    if n == 0:
+        empty = np.zeros(0, np.int64)
+        return Windows(empty, empty, empty, empty, empty, (empty, empty), empty)
+    seg_first = np.flatnonzero(np.diff(tokens.segments, prepend=-1))
+    seg_len = np.diff(np.append(seg_first, n))
+    per_seg = -(-seg_len // block)  # blocks per segment
+    block_seg = np.repeat(np.arange(seg_first.size), per_seg)
+    rank = np.arange(block_seg.size) - np.repeat(np.cumsum(per_seg) - per_seg, per_seg)
+    block_starts = seg_first[block_seg] + rank * block
+    # a window is three consecutive blocks of a segment, or all of a segment's blocks if fewer
+    wins_per_seg = np.maximum(per_seg - 2, 1)
+    win_seg = np.repeat(np.arange(seg_first.size), wins_per_seg)
+    win_rank = np.arange(win_seg.size) - np.repeat(np.cumsum(wins_per_seg) - wins_per_seg, wins_per_seg)
+    first_block = (np.cumsum(per_seg) - per_seg)[win_seg] + win_rank
+    count = np.minimum(3, per_seg[win_seg])
+    first = block_starts[first_block]
+    last_block = first_block + count - 1
+    stop = np.where(
+        last_block + 1 < block_starts.size,
+        np.minimum(np.append(block_starts, n)[last_block + 1], seg_first[win_seg] + seg_len[win_seg]),
+        n,
+    )
+    return Windows(
+        first, stop, tokens.starts[first], tokens.ends[stop - 1], tokens.segments[first],
+        (first_block, count), block_starts,
+    )
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = MinHash(num_perm=num_perm, seed=_SEED).permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finaliser, as datasketch applies it before its affine permutations."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signatures(tokens: Tokens, wins: Windows, *, num_perm: int) -> np.ndarray:
+    """MinHash signature of every window, ``(windows, num_perm)`` uint32, in bulk.
+
+    Equal to ``datasketch.MinHash(num_perm, seed=1, hashfunc=int)`` updated with the window's
+    shingles: the permutations are datasketch's, and a window's minimum is the minimum of its
+    blocks' minima.
+    """
+    out = np.empty((wins.first.size, num_perm), dtype=np.uint32)
+    if wins.first.size == 0:
+        return out
+    a, b = _permutations(num_perm)
+    with np.errstate(over="ignore"):
+        mixed = _fmix32(tokens.shingles)
+        first_block, count = wins.blocks
+        for lo in range(0, num_perm, _PERM_CHUNK):
+            hi = min(num_perm, lo + _PERM_CHUNK)
+            permuted = mixed[:, None] * a[None, lo:hi] + b[None, lo:hi]
+            block_min = np.minimum.reduceat(permuted, wins.block_starts, axis=0)
+            sig = block_min[first_block]
+            for k in (1, 2):
+                more = count > k
+                sig[more] = np.minimum(sig[more], block_min[first_block[more] + k])
+            out[:, lo:hi] = sig
+    return out
+
+
+def _band_pairs(sigs: np.ndarray, *, bands: int, rows: int, per_bucket: int) -> np.ndarray:
+    """(later, earlier) window pairs that share a band, each window with a bucket's earliest."""
+    found = []
+    index = np.arange(sigs.shape[0])
+    for band in range(bands):
+        part = sigs[:, band * rows : (band + 1) * rows].astype(np.uint64)
+        key = part[:, 0]
+        for col in range(1, rows):
+            key = key * np.uint64(0x100000001B3) ^ part[:, col]
+        order = np.argsort(key, kind="stable")  # stable: within a bucket, earlier windows first
+        sorted_key = key[order]
+        new = np.concatenate(([True], sorted_key[1:] != sorted_key[:-1]))
+        bucket_start = np.maximum.accumulate(np.where(new, index, 0))
+        for m in range(per_bucket):
+            src = bucket_start + m
+            ok = src < index
+            found.append(np.stack((order[ok], order[src[ok]]), axis=1))
+    return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
 
 
 def find_candidates(stream: Stream, config: Config) -> list[Candidate]:
-    """Every (later window, earlier window) pair whose sketches collide in the LSH index.
+    """Every (later window, earlier window) pair whose sketches collide in the LSH bands.
 
-    Per query window, only the ``config.max_candidates`` earliest sources are kept: the earliest
-    is where a copied passage first appeared, and a cap bounds the work on boilerplate.
+    A collision is checked against the whole sketch (bands let through pairs below the
+    threshold), and per window only the ``config.max_candidates`` earliest sources are kept: the
+    earliest is where a passage first appeared, and the cap bounds the work on boilerplate.
     """
     tokens = tokenize(stream, ngram=config.ngram)
-    if tokens.starts.size == 0:
+    wins = windows(tokens, block=max(1, config.window // 3))
+    if wins.first.size < 2:
         return []
+    sigs = signatures(tokens, wins, num_perm=config.num_perm)
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-    sketch = MinHash(num_perm=config.num_perm, seed=_SEED, hashfunc=int)
-    indexed: list[Window] = []
-    signatures: list[np.ndarray] = []
-    found: list[Candidate] = []
-    seg_firsts = np.flatnonzero(np.diff(tokens.segments, prepend=-1))
-    seg_stops = np.append(seg_firsts[1:], tokens.starts.size)
-    stride = max(1, config.window // 3)
-    for first, stop in zip(seg_firsts.tolist(), seg_stops.tolist(), strict=True):
-        segment = int(tokens.segments[first])
-        every = stride * _QUERY_STRIDES
-        for a, b, query in _segment_windows(first, stop, size=config.window, stride=stride, query_every=every):
-            window = Window(int(tokens.starts[a]), int(tokens.ends[b - 1]), segment)
-            usable = max(a + 1, b - config.ngram + 1)  # n-grams that end inside the window
-            sketch.clear()
-            sketch.update_batch(tokens.shingles[a:usable].tolist())
-            signature = sketch.digest()
-            if query:
-                keys = sorted(k for k in lsh.query(sketch) if indexed[k].end <= window.start)
-                # LSH bands let through pairs well below the threshold: check the whole sketch
-                kept = [k for k in keys if np.mean(signatures[k] == signature) >= config.lsh_threshold]
-                for k in kept[: config.max_candidates]:
-                    found.append(Candidate(window, indexed[k]))
-            lsh.insert(len(indexed), sketch, check_duplication=False)
-            indexed.append(window)
-            signatures.append(signature)
-    return found
+    pairs = _band_pairs(sigs, bands=lsh.b, rows=lsh.r, per_bucket=config.max_candidates)
+    if pairs.size == 0:
+        return []
+    pairs = np.unique(pairs, axis=0)  # sorted by target, then source: earliest sources first
+    target, source = pairs[:, 0], pairs[:, 1]
+    keep = wins.end[source] <= wins.start[target]
+    target, source = target[keep], source[keep]
+    agree = np.empty(target.size, dtype=np.float64)
+    for lo in range(0, target.size, 65536):  # bounded memory on boilerplate-heavy threads
+        hi = lo + 65536
+        agree[lo:hi] = (sigs[target[lo:hi]] == sigs[source[lo:hi]]).mean(axis=1)
+    keep = agree >= config.lsh_threshold
+    target, source = target[keep], source[keep]
+    rank = np.arange(target.size) - np.searchsorted(target, target, side="left")
+    keep = rank < config.max_candidates
+    out = []
+    for t, s in zip(target[keep].tolist(), source[keep].tolist(), strict=True):
+        out.append(Candidate(_window(wins, t), _window(wins, s)))
+    return out
+
+
+def _window(wins: Windows, i: int) -> Window:
+    return Window(int(wins.start[i]), int(wins.end[i]), int(wins.segment[i]))

@@ -24,7 +24,6 @@ _MAX_QUOTE = 3000  # how far after a header a quote's text is looked for
 _ANCHOR = 8  # characters per exact anchor of a quote
 _ANCHOR_STEPS = (0, 8, 16, 32)  # where in a quote its anchors start
 _MAX_ANCHOR_HITS = 12  # earliest places an anchor is tried at
-_CUT_STEP = 4  # where a source and its adjacent copy meet is searched at this step, then exactly
 _MAX_AUTHOR_POSTS = 30  # most recent posts of a quoted author that a quote is aligned with
 
 
@@ -208,21 +207,23 @@ def _near_chains(
     """Chains where source and copy lie so close in one text that their regions would overlap.
 
     The source must end where the copy's region starts, and where that is is not known: the
-    windows that matched may straddle the seam. A few cuts across the zone where it can lie are
-    tried, and the one that aligns most characters wins.
+    windows that matched may straddle the seam, which lies in ``zone``. Cut at the zone's far
+    end, the copy's tail still aligns with the source's tail, which shows where the source
+    really ends; cut there, both are whole.
     """
     (sa, sb), (a, b) = source, target
-    lo, hi = zone
-    first, last = max(a, sa + 1, min(lo, hi)), min(sb, b - 1, max(lo, hi))
-    if first > last:
-        first = last = max(a, min(sb, lo))
-    tried: dict[int, list[Chain]] = {}
+    lo, hi = max(a, sa + 1, min(zone)), min(sb, b - 1, max(zone))
+    if lo > hi:
+        lo = hi = max(a, min(sb, zone[0]))
 
-    def at(cut: int) -> int:
-        if cut not in tried:
-            tried[cut] = _chains(stream, (sa, min(sb, cut)), (max(a, cut), b), config, least)
-        return sum(c.matched for c in tried[cut])
+    def cut_at(cut: int) -> list[Chain]:
+        return _chains(stream, (sa, min(sb, cut)), (max(a, cut), b), config, least)
 
-    coarse = max(range(first, last + 1, _CUT_STEP), key=at)  # every few characters, then each one near the best
-    best = max(range(max(first, coarse - _CUT_STEP + 1), min(last, coarse + _CUT_STEP - 1) + 1), key=at)
-    return tried[best]
+    late = cut_at(hi)
+    seam = max((c.source_end for c in late), default=lo)
+    best = cut_at(lo)
+    if lo < seam < hi:
+        at_seam = cut_at(seam)
+        if sum(c.matched for c in at_seam) >= sum(c.matched for c in best):
+            best = at_seam
+    return best if sum(c.matched for c in best) >= sum(c.matched for c in late) else late

@@ -1,0 +1,47 @@
+"""The bulk sketches equal datasketch's own, and candidates find what they must."""
+
+from __future__ import annotations
+
+import numpy as np
+from datasketch import MinHash
+
+from threadclean import Config
+from threadclean.candidates import find_candidates, signatures, tokenize, windows
+from threadclean.normalize import build_stream
+
+TEXT = (
+    "办公室的工作量与工作节奏决定了出差错的机率比较大。忙中出错很可能导致领导不满意,群众也不满意。"
+    "The quick brown fox jumps over the lazy dog while the committee argues about the budget again."
+)
+
+
+def test_bulk_signatures_equal_datasketch():
+    stream = build_stream([[(0, TEXT)], [(500, "短帖")], [(600, TEXT[7:60] + " and more words here")]])
+    tokens = tokenize(stream, ngram=3)
+    wins = windows(tokens, block=5)
+    sigs = signatures(tokens, wins, num_perm=64)
+    assert wins.first.size > 10
+    for i in range(wins.first.size):
+        slow = MinHash(num_perm=64, seed=1, hashfunc=int)
+        slow.update_batch(tokens.shingles[wins.first[i] : wins.stop[i]].tolist())
+        assert np.array_equal(slow.hashvalues, sigs[i])
+
+
+def test_windows_stay_in_their_segment():
+    stream = build_stream([[(0, TEXT)], [(500, TEXT)]])
+    tokens = tokenize(stream, ngram=3)
+    wins = windows(tokens, block=5)
+    assert np.array_equal(tokens.segments[wins.first], tokens.segments[wins.stop - 1])
+
+
+def test_a_cut_copy_finds_its_source():
+    copy = TEXT[10:70]
+    stream = build_stream([[(0, TEXT)], [(500, "我觉得" + copy + "说得对")]])
+    found = find_candidates(stream, Config())
+    assert found and all(c.target.segment == 1 and c.source.segment == 0 for c in found)
+
+
+def test_unrelated_text_gives_no_candidates():
+    other = "秋天的早晨，湖面上浮着一层薄雾。远处的山只露出一道淡淡的轮廓，像是用毛笔轻轻扫过。"
+    stream = build_stream([[(0, TEXT)], [(500, other)]])
+    assert find_candidates(stream, Config()) == []
