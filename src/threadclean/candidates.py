@@ -191,24 +191,61 @@ def _band_pairs(sigs: np.ndarray, *, bands: int, rows: int, per_bucket: int) -> 
     return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
 
 
-def find_candidates(stream: Stream, config: Config) -> list[Candidate]:
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate pairs as parallel arrays of stream offsets, sorted by target window.
+
+    Each pair is a later window (``target_*``) and an earlier one it may repeat (``source_*``);
+    ``agreement`` is the share of their sketches that agree (the Jaccard estimate).
+    """
+
+    target_start: np.ndarray
+    target_end: np.ndarray
+    target_segment: np.ndarray
+    source_start: np.ndarray
+    source_end: np.ndarray
+    source_segment: np.ndarray
+    agreement: np.ndarray
+    whole: np.ndarray  # the target or the source window is all of a short segment
+
+    def __len__(self) -> int:
+        return int(self.target_start.size)
+
+    def in_segment(self, segment: int) -> list[Candidate]:
+        """The pairs whose target lies in ``segment``."""
+        lo, hi = np.searchsorted(self.target_segment, [segment, segment + 1])
+        return [
+            Candidate(
+                Window(int(self.target_start[i]), int(self.target_end[i]), segment),
+                Window(int(self.source_start[i]), int(self.source_end[i]), int(self.source_segment[i])),
+            )
+            for i in range(lo, hi)
+        ]
+
+
+def _none() -> Candidates:
+    empty = np.zeros(0, np.int64)
+    return Candidates(empty, empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0, dtype=bool))
+
+
+def find_candidates(stream: Stream, config: Config) -> Candidates:
     """Every (later window, earlier window) pair whose sketches collide in the LSH bands.
 
     A collision is checked against the whole sketch (bands let through pairs below the
-    threshold), and per window only the ``config.max_candidates`` earliest sources are kept: the
-    earliest is where a passage first appeared, and the cap bounds the work on boilerplate.
+    threshold), and per window only the ``config.max_candidates`` most similar sources are kept
+    (the earliest among equals): the cap bounds the work on boilerplate.
     """
     tokens = tokenize(stream, ngram=config.ngram)
     wins = windows(tokens, block=max(1, config.window // 3))
     if wins.first.size < 2:
-        return []
+        return _none()
     sigs = signatures(tokens, wins, num_perm=config.num_perm)
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     pairs = _band_pairs(sigs, bands=lsh.b, rows=lsh.r, per_bucket=config.max_candidates)
     if pairs.size == 0:
-        return []
-    pairs = np.unique(pairs, axis=0)  # sorted by target, then source: earliest sources first
-    target, source = pairs[:, 0], pairs[:, 1]
+        return _none()
+    codes = np.unique(pairs[:, 0].astype(np.int64) * sigs.shape[0] + pairs[:, 1])
+    target, source = np.divmod(codes, sigs.shape[0])
     keep = wins.end[source] <= wins.start[target]
     target, source = target[keep], source[keep]
     agree = np.empty(target.size, dtype=np.float64)
@@ -216,14 +253,14 @@ def find_candidates(stream: Stream, config: Config) -> list[Candidate]:
         hi = lo + 65536
         agree[lo:hi] = (sigs[target[lo:hi]] == sigs[source[lo:hi]]).mean(axis=1)
     keep = agree >= config.lsh_threshold
-    target, source = target[keep], source[keep]
+    target, source, agree = target[keep], source[keep], agree[keep]
+    order = np.lexsort((source, -agree, target))  # per target: most similar first, then earliest
+    target, source, agree = target[order], source[order], agree[order]
     rank = np.arange(target.size) - np.searchsorted(target, target, side="left")
     keep = rank < config.max_candidates
-    out = []
-    for t, s in zip(target[keep].tolist(), source[keep].tolist(), strict=True):
-        out.append(Candidate(_window(wins, t), _window(wins, s)))
-    return out
-
-
-def _window(wins: Windows, i: int) -> Window:
-    return Window(int(wins.start[i]), int(wins.end[i]), int(wins.segment[i]))
+    t, s = target[keep], source[keep]
+    short = wins.blocks[1] < 3
+    return Candidates(
+        wins.start[t], wins.end[t], wins.segment[t], wins.start[s], wins.end[s], wins.segment[s], agree[keep],
+        short[t] | short[s],
+    )

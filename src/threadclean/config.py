@@ -45,12 +45,12 @@ class Config:
 
     ngram: int = 3
     num_perm: int = 64
-    lsh_threshold: float = 0.2
+    lsh_threshold: float = 0.3
     window: int = 16
     min_copy_chars: int = 30
     min_similarity: float = 0.8
     max_gap: int = 4
-    max_candidates: int = 6
+    max_candidates: int = 3
     detectors: frozenset[str] = field(default_factory=lambda: frozenset(NOISE_KINDS))
     collapse: bool = True
 

@@ -8,16 +8,20 @@ anchors from the quote's first characters find where it was first written.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .align import Chain, align
-from .candidates import Candidate, find_candidates
+from .candidates import Candidate, Candidates, find_candidates
 from .collapse import Copy, Found, collapse
 from .config import Config
 from .normalize import SEPARATOR, Stream
+from .timing import phase
 
 _MAX_REGION = 1500  # longest target stretch aligned at once; longer copies align in pieces
 _MAX_QUOTE = 3000  # how far after a header a quote's text is looked for
@@ -25,6 +29,8 @@ _ANCHOR = 8  # characters per exact anchor of a quote
 _ANCHOR_STEPS = (0, 8, 16, 32)  # where in a quote its anchors start
 _MAX_ANCHOR_HITS = 12  # earliest places an anchor is tried at
 _MAX_AUTHOR_POSTS = 30  # most recent posts of a quoted author that a quote is aligned with
+_MAX_QUOTE_REGIONS = 24  # places a quote is aligned with at most
+_LOOKBACK = 200_000  # how far back (stream characters) a quote's exact anchors are looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +47,53 @@ def find_copies(
     *,
     headers: Sequence[Header] = (),
     authors: Sequence[str | None] = (),
+    times: Sequence[str | None] = (),
     config: Config,
 ) -> list[Copy]:
-    """Every repeated passage of the stream, as copies of their first appearance."""
+    """Every repeated passage of the stream, as copies of their first appearance.
+
+    ``authors`` and ``times`` (per segment, times as ISO ``YYYY-MM-DDTHH:MM``) let an explicit
+    quote go straight to the post its header names.
+    """
     if not config.collapse or not stream.text:
         return []
-    candidates = find_candidates(stream, config)
-    found = [f for h in _bounded(headers, stream) for f in _resolve_quote(stream, h, candidates, authors, config)]
-    found += _unmarked(stream, candidates, config)
-    return collapse(found, min_chars=config.min_copy_chars, text=stream.text)
+    with phase("candidates"):
+        candidates = find_candidates(stream, config)
+    posts = _Posts(authors, times)
+    with phase("alignment"):
+        found = [
+            f
+            for h in _bounded(headers, stream)
+            for f in _resolve_quote(stream, h, candidates.in_segment(h[0].segment), posts, config)
+        ]
+        found += _unmarked(stream, candidates, config)
+    with phase("collapse"):
+        return collapse(found, min_chars=config.min_copy_chars, text=stream.text)
+
+
+class _Posts:
+    """Which segments each author wrote, and at what time: where a quote header points."""
+
+    def __init__(self, authors: Sequence[str | None], times: Sequence[str | None]) -> None:
+        self.known = any(authors)
+        self.by_author: dict[str, list[int]] = defaultdict(list)
+        self.by_stamp: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for k, author in enumerate(authors):
+            if author:
+                self.by_author[author].append(k)
+                if k < len(times) and times[k]:
+                    self.by_stamp[(author, str(times[k]))].append(k)
+
+    def quoted(self, meta: dict[str, Any], before: int) -> list[int] | None:
+        """The segments a header can point at (earliest first), or None to search the text."""
+        if not self.known:
+            return None
+        author = meta.get("author") or ""
+        exact = [k for k in self.by_stamp.get((author, meta.get("time") or ""), []) if k < before]
+        if exact:
+            return exact
+        mine = self.by_author.get(author, [])
+        return mine[: bisect.bisect_left(mine, before)][-_MAX_AUTHOR_POSTS:]
 
 
 def _bounded(headers: Sequence[Header], stream: Stream) -> list[tuple[Header, int]]:
@@ -70,9 +114,22 @@ def _segment_range(stream: Stream, at: int) -> tuple[int, int]:
     return stream.bounds[stream.segment_at(at)]
 
 
-def _guesses(stream: Stream, start: int, end: int, candidates: list[Candidate]) -> list[int]:
-    """Where in earlier text a quote at ``[start, end)`` may begin."""
-    text = stream.text
+def _guesses(
+    stream: Stream, start: int, end: int, candidates: list[Candidate], within: list[tuple[int, int]]
+) -> list[int]:
+    """Where in earlier text a quote at ``[start, end)`` may begin: exact anchors from its first
+    characters, looked for in the stretches ``within``, and the sources of its LSH candidates."""
+    guesses: set[int] = set()
+    for lo, hi in within:
+        guesses |= _anchored(stream.text, start, end, lo, min(hi, start))
+    for c in candidates:
+        if start <= c.target.start < end and any(lo <= c.source.start < hi for lo, hi in within):
+            guesses.add(max(0, c.source.start - (c.target.start - start)))
+    return sorted(guesses)
+
+
+def _anchored(text: str, start: int, end: int, lo: int, hi: int) -> set[int]:
+    """Where the first characters of the quote at ``[start, end)`` occur in ``text[lo:hi]``."""
     guesses: set[int] = set()
     for step in _ANCHOR_STEPS:
         width = min(_ANCHOR, end - start - step)
@@ -81,39 +138,37 @@ def _guesses(stream: Stream, start: int, end: int, candidates: list[Candidate]) 
         anchor = text[start + step : start + step + width]
         if SEPARATOR in anchor:
             continue
-        at, hits = 0, 0
+        at, hits = lo, 0
         while hits < _MAX_ANCHOR_HITS:
-            at = text.find(anchor, at, start)
+            at = text.find(anchor, at, hi)
             if at < 0:
                 break
             guesses.add(max(0, at - step))
             at += 1
             hits += 1
-    for c in candidates:
-        if start <= c.target.start < end:
-            guesses.add(max(0, c.source.start - (c.target.start - start)))
-    return sorted(guesses)
+    return guesses
 
 
 def _resolve_quote(
-    stream: Stream, bounded: tuple[Header, int], candidates: list[Candidate], authors: Sequence[str | None],
-    config: Config,
+    stream: Stream, bounded: tuple[Header, int], candidates: list[Candidate], posts: _Posts, config: Config
 ) -> list[Found]:
     """The best source of one explicit quote, or nothing when it is not in the input."""
     header, end = bounded
     start = header.body_start
     body = stream.text[start:end]
-    regions: list[tuple[int, int]] = []
-    author = header.meta.get("author")
-    posts = [k for k in range(header.segment) if author and k < len(authors) and authors[k] == author]
-    for k in posts[-_MAX_AUTHOR_POSTS:]:
-        regions.append(stream.bounds[k])
+    quoted = posts.quoted(header.meta, header.segment)
+    # authors known: the header names the post, and only that post is read; else the recent past
+    within = [stream.bounds[k] for k in quoted] if quoted is not None else [(max(0, start - _LOOKBACK), start)]
     slack = config.max_gap * 4
-    for g in _guesses(stream, start, end, candidates):
+    regions: list[tuple[int, int]] = []
+    for g in _guesses(stream, start, end, candidates, within):
         seg_start, seg_end = _segment_range(stream, g)
-        if posts and stream.segment_at(g) not in posts:
-            continue
         regions.append((max(seg_start, g - slack), min(seg_end, start, g + len(body) + slack)))
+    if len(regions) > _MAX_QUOTE_REGIONS:  # boilerplate: the first places it was written and the latest
+        half = _MAX_QUOTE_REGIONS // 2
+        regions = regions[:half] + regions[-half:]
+    if not regions and quoted:  # an edited quote no anchor finds: align with the posts whole
+        regions = within
     best: Chain | None = None
     for a, b in regions:
         b = min(b, start)
@@ -128,38 +183,75 @@ def _resolve_quote(
     return [Found(best, explicit=True, header=header.meta)]
 
 
-def _groups(candidates: list[Candidate], *, drift: int) -> list[list[Candidate]]:
-    """Candidates that lie on one diagonal (about the same source shift) and near each other.
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Candidates on about one diagonal, near each other: one region pair to align."""
 
-    A cluster spans at most ``drift`` diagonals (edits shift a copy's diagonal a little, and a
-    periodic text must not chain all its shifts into one); along a diagonal, windows more than
-    two window lengths apart start a new group.
+    target_start: int
+    target_end: int
+    shift: int  # source offset minus target offset
+    window: int  # the longest window's length, in stream characters
+    segments: tuple[int, int]  # of the target and of the source
+    count: int  # candidates in the group: the main diagonal of merged groups is the most supported
+
+
+def _groups(c: Candidates, *, drift: int, gap_windows: int = 2) -> list[_Group]:
+    """Candidates bucketed by diagonal (``drift`` wide: edits shift a copy's diagonal a little)
+    and cut where two windows lie more than ``gap_windows`` window lengths apart.
+
+    A lone candidate makes a group only when its sketches agree on half their values or one of
+    its windows is a whole short post: a copy long enough to collapse spans several windows,
+    and a lone weak match between long posts is a shared phrase.
     """
-    by_pair: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
-    for c in candidates:
-        by_pair[(c.target.segment, c.source.segment)].append(c)
-    groups: list[list[Candidate]] = []
-    for items in by_pair.values():
-        items.sort(key=lambda c: c.source.start - c.target.start)
-        clusters: list[list[Candidate]] = []
-        first_diagonal = None
-        for c in items:
-            diagonal = c.source.start - c.target.start
-            if first_diagonal is None or diagonal - first_diagonal > drift:
-                clusters.append([])
-                first_diagonal = diagonal
-            clusters[-1].append(c)
-        for cluster in clusters:
-            cluster.sort(key=lambda c: c.target.start)
-            run = [cluster[0]]
-            for c in cluster[1:]:
-                reach = max(r.target.end for r in run)
-                if c.target.start - reach > 2 * (c.target.end - c.target.start):
-                    groups.append(run)
-                    run = []
-                run.append(c)
-            groups.append(run)
-    return groups
+    if not len(c):
+        return []
+    diagonal = c.source_start - c.target_start
+    bucket = np.floor_divide(diagonal, max(1, drift))
+    order = np.lexsort((c.target_start, bucket, c.source_segment, c.target_segment))
+    ts, te = c.target_start[order], c.target_end[order]
+    key = np.stack((c.target_segment[order], c.source_segment[order], bucket[order]), axis=1)
+    size = te - ts
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = np.any(key[1:] != key[:-1], axis=1) | (ts[1:] - te[:-1] > gap_windows * size[1:])
+    starts = np.flatnonzero(new)
+    count = np.diff(np.append(starts, order.size))
+    strong = (np.maximum.reduceat(c.agreement[order], starts) >= 0.5) | np.logical_or.reduceat(c.whole[order], starts)
+    t0 = np.minimum.reduceat(ts, starts)
+    t1 = np.maximum.reduceat(te, starts)
+    width = np.maximum.reduceat(size, starts)
+    shift = diagonal[order][starts]
+    keep = (count >= 2) | strong
+    groups = [
+        _Group(int(a), int(b), int(s), int(w), (int(ks[0]), int(ks[1])), int(n))
+        for a, b, s, w, ks, n in zip(
+            t0[keep], t1[keep], shift[keep], width[keep], key[starts][keep], count[keep], strict=True
+        )
+    ]
+    return _merge(groups, drift=drift, gap_windows=gap_windows)
+
+
+def _merge(groups: list[_Group], *, drift: int, gap_windows: int) -> list[_Group]:
+    """Groups of neighbouring diagonal buckets that overlap on the target joined into one, so
+    no stretch is aligned twice."""
+    groups.sort(key=lambda g: (g.segments, g.shift, g.target_start))
+    out: list[_Group] = []
+    for g in groups:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.segments == g.segments
+            and g.shift - last.shift <= 2 * drift
+            and g.target_start <= last.target_end + gap_windows * g.window
+            and g.target_end >= last.target_start - gap_windows * g.window
+        ):
+            out[-1] = _Group(
+                min(last.target_start, g.target_start), max(last.target_end, g.target_end),
+                last.shift if last.count >= g.count else g.shift, max(last.window, g.window), g.segments,
+                last.count + g.count,
+            )
+        else:
+            out.append(g)
+    return out
 
 
 def _chains(
@@ -175,17 +267,15 @@ def _chains(
     return out
 
 
-def _unmarked(stream: Stream, candidates: list[Candidate], config: Config) -> list[Found]:
+def _unmarked(stream: Stream, candidates: Candidates, config: Config) -> list[Found]:
     """Chains of every candidate group, aligned in regions around the group."""
     found: list[Found] = []
     least = max(1, config.min_copy_chars * 3 // 4)  # a chain this short cannot hold a copy worth collapsing
     for group in _groups(candidates, drift=2 * config.max_gap):
-        margin = 4 * max(c.target.end - c.target.start for c in group)
-        t0 = min(c.target.start for c in group)
-        t1 = max(c.target.end for c in group)
-        shift = group[0].source.start - group[0].target.start
+        margin = 4 * group.window
+        t0, t1, shift = group.target_start, group.target_end, group.shift
         tseg = _segment_range(stream, t0)
-        sseg = _segment_range(stream, group[0].source.start)
+        sseg = _segment_range(stream, t0 + shift)
         a = max(tseg[0], t0 - margin)
         end = min(tseg[1], t1 + margin)
         while a < end:

@@ -151,8 +151,15 @@ def find_edit_notes(text: str) -> list[Span]:
     return _find(p.EDIT_NOTE, "edit-note", text)
 
 
-def _iso_time(stamp: str) -> str:
-    date, _, clock = stamp.partition(" ")
+def iso_time(stamp: str) -> str:
+    """A Discuz time as ISO 8601 (``2013-7-11 11:01`` to ``2013-07-11T11:01``); other text as is.
+
+    >>> iso_time("2013-7-11 11:01"), iso_time("yesterday")
+    ('2013-07-11T11:01', 'yesterday')
+    """
+    if not p.DATE_TIME_ONLY.fullmatch(stamp.strip()):
+        return stamp
+    date, _, clock = stamp.strip().partition(" ")
     year, month, day = date.split("-")
     parts = clock.split(":")
     return f"{year}-{int(month):02d}-{int(day):02d}T{int(parts[0]):02d}:" + ":".join(parts[1:])
@@ -177,7 +184,7 @@ def find_quote_headers(text: str) -> list[Span]:
     '\\n引文'
     """
     return [
-        Span(m.start(), m.end(), "quote-header", {"author": m["author"], "time": _iso_time(m["time"])})
+        Span(m.start(), m.end(), "quote-header", {"author": m["author"], "time": iso_time(m["time"])})
         for m in _header_matches(text)
     ]
 

@@ -60,44 +60,44 @@ def _fold(codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fold_segment(pieces: Sequence[tuple[int, str]]) -> tuple[np.ndarray, np.ndarray]:
-    """One segment's kept pieces ``(raw start, text)`` as folded code points and raw offsets."""
-    text = "".join(t for _, t in pieces)
-    if not text:
-        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
-    codes = _fold(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
-    raw = np.concatenate([np.arange(start, start + len(t), dtype=np.int64) for start, t in pieces if t])
-    space = np.isin(codes, _SPACES)
-    # a run of white space becomes one space between letters of spaced scripts, and nothing
-    # between two characters of CJK text (or at either end of the segment)
-    keep = ~space
-    run_start = space & ~np.concatenate(([False], space[:-1]))
-    idx = np.flatnonzero(run_start)
-    if idx.size:
-        before = np.where(idx > 0, codes[np.maximum(idx - 1, 0)], 0)
-        nxt = np.flatnonzero(~space)
-        after_pos = np.searchsorted(nxt, idx)
-        has_after = after_pos < nxt.size
-        after = np.where(has_after, codes[nxt[np.minimum(after_pos, max(nxt.size - 1, 0))]] if nxt.size else 0, 0)
-        spaced = (idx > 0) & has_after & ((before < 0x80) | (after < 0x80))
-        keep[idx[spaced]] = True
-        codes = codes.copy()
-        codes[idx[spaced]] = 0x20
-    return codes[keep], raw[keep]
-
-
 def build_stream(segments: Sequence[Sequence[tuple[int, str]]]) -> Stream:
-    """The stream of segments, each given as its kept pieces ``(global raw start, text)``."""
-    codes, raws, bounds = [], [], []
-    at = 0
+    """The stream of segments, each given as its kept pieces ``(global raw start, text)``.
+
+    One vectorised pass over all segments: a white-space run becomes one space between letters
+    of spaced scripts, and nothing between two CJK characters or at a segment's either end.
+    """
+    texts: list[str] = []
+    starts: list[int] = []
     for pieces in segments:
-        c, r = _fold_segment(pieces)
-        bounds.append((at, at + c.size))
-        codes += [c, np.array([0], np.uint32)]
-        raws += [r, np.array([-1], np.int64)]
-        at += c.size + 1
-    if not codes:
+        for start, text in pieces:
+            if text:
+                texts.append(text)
+                starts.append(start)
+        texts.append(SEPARATOR)
+        starts.append(-1)
+    if not texts:
         return Stream("", np.zeros(0, np.int64), [])
-    all_codes = np.concatenate(codes)
-    text = all_codes.astype("<u4").tobytes().decode("utf-32-le")
-    return Stream(text, np.concatenate(raws), bounds)
+    joined = "".join(texts)
+    codes = _fold(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    offsets = np.cumsum(lengths) - lengths
+    raw = np.repeat(np.asarray(starts, dtype=np.int64) - offsets, lengths) + np.arange(codes.size, dtype=np.int64)
+    sep = codes == 0
+    raw[sep] = -1
+    space = np.isin(codes, _SPACES)
+    keep = ~space
+    run_start = np.flatnonzero(space & ~np.concatenate(([False], space[:-1])))
+    if run_start.size:
+        solid = np.flatnonzero(~space)
+        before = np.where(run_start > 0, codes[np.maximum(run_start - 1, 0)], 0)
+        after_at = np.searchsorted(solid, run_start)
+        has_after = after_at < solid.size
+        after = np.where(has_after, codes[solid[np.minimum(after_at, solid.size - 1)]], 0)
+        spaced = (before != 0) & (after != 0) & has_after & ((before < 0x80) | (after < 0x80))
+        keep[run_start[spaced]] = True
+        codes[run_start[spaced]] = 0x20
+    codes, raw = codes[keep], raw[keep]
+    ends = np.flatnonzero(codes == 0)
+    firsts = np.concatenate(([0], ends[:-1] + 1))
+    text = codes.astype("<u4").tobytes().decode("utf-32-le")
+    return Stream(text, raw, list(zip(firsts.tolist(), ends.tolist(), strict=True)))

@@ -13,11 +13,12 @@ from .collapse import Copy
 from .config import Config
 from .dedup import Header, find_copies
 from .errors import InputError
-from .noise import detect_noise
+from .noise import detect_noise, iso_time
 from .normalize import Stream, build_stream
 from .result import CleanResult, Origin, Post, Quote, Removal
 from .segment import split_posts
 from .spans import Span, gaps
+from .timing import phase
 
 _DEFAULT = Config()
 
@@ -102,12 +103,13 @@ def _opt_str(value: Any) -> str | None:
 
 def _clean(records: list[_Record], config: Config, *, title: str | None, id: str | None, flat: bool) -> CleanResult:
     noise, protected = [], []
-    for r in records:
-        markers = [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)]
-        protected.append(markers)
-        # a byte-order mark is noise at the start of a file, not at the start of every post
-        kinds = config.detectors if flat else config.detectors - {"bom"}
-        noise.append(detect_noise(r.raw, kinds, protected=markers))
+    # a byte-order mark is noise at the start of a file, not at the start of every post
+    kinds = config.detectors if flat else config.detectors - {"bom"}
+    with phase("noise"):
+        for r in records:
+            markers = [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)]
+            protected.append(markers)
+            noise.append(detect_noise(r.raw, kinds, protected=markers))
     # a quote marker of threadclean's own layout stands where a quote was: no copy spans it
     segments, owner = [], []
     for k, (r, spans, marks) in enumerate(zip(records, noise, protected, strict=True)):
@@ -124,7 +126,8 @@ def _clean(records: list[_Record], config: Config, *, title: str | None, id: str
                 if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
                     headers.append(Header(at, seg, s.meta))
     authors = [records[k].author for k in owner]
-    copies = find_copies(stream, headers=headers, authors=authors, config=config)
+    times = [iso_time(records[k].time) if records[k].time else None for k in owner]
+    copies = find_copies(stream, headers=headers, authors=authors, times=times, config=config)
     if flat:
         regions, outside = _flat_regions(records[0], noise[0], [_to_raw(stream, c) for c in copies])
     else:
@@ -168,11 +171,12 @@ def _settle(regions: list[_Region], config: Config) -> None:
     kinds = config.detectors - {"bom"}
     for _ in range(_MAX_ROUNDS):
         changed = False
-        for region in regions:
-            fresh = _noise_in_what_is_left(region, kinds)
-            if fresh:
-                region.noise = sorted(region.noise + fresh)
-                changed = True
+        with phase("noise"):
+            for region in regions:
+                fresh = _noise_in_what_is_left(region, kinds)
+                if fresh:
+                    region.noise = sorted(region.noise + fresh)
+                    changed = True
         if config.collapse:
             segments = []
             for region in regions:
