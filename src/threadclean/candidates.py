@@ -60,13 +60,44 @@ class Tokens:
     shingles: np.ndarray  # uint32 hash of the n-gram that starts at each token (cut at its segment's end)
 
 
+@lru_cache(maxsize=1)
+def _char_classes() -> np.ndarray:
+    """Per code point of the BMP: 2 for a CJK character (a token alone), 1 for a letter or digit
+    of other scripts (runs of them are words), 0 for the rest."""
+    every = "".join(map(chr, range(0x10000))).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    table = np.zeros(0x10000, np.uint8)
+    table[[m.start() for m in p.WORD_CHAR.finditer(every)]] = 1
+    table[[m.start() for m in p.CJK_CHARS.finditer(every)]] = 2
+    return table
+
+
 def tokenize(stream: Stream, *, ngram: int) -> Tokens:
-    """Tokens and shingle hashes of the stream, deterministic across processes."""
-    spans = [(m.start(), m.end(), m.group()) for m in p.TOKEN.finditer(stream.text)]
-    ids: dict[str, int] = {}
-    token_ids = np.fromiter((ids.setdefault(t, len(ids)) for _, _, t in spans), dtype=np.uint64, count=len(spans))
-    starts = np.fromiter((s for s, _, _ in spans), dtype=np.int64, count=len(spans))
-    ends = np.fromiter((e for _, e, _ in spans), dtype=np.int64, count=len(spans))
+    """Tokens and shingle hashes of the stream, deterministic across processes, in numpy."""
+    codes = np.frombuffer(stream.text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    table = _char_classes()
+    cls = np.where(codes < 0x10000, table[np.minimum(codes, 0xFFFF)], np.where(codes >= 0x20000, 2, 0))
+    cls = np.where((codes >= 0x20000) & (codes < 0x40000), 2, cls).astype(np.uint8)
+    word = cls == 1
+    prev_word = np.concatenate(([False], word[:-1]))
+    next_word = np.concatenate((word[1:], [False]))
+    word_starts = np.flatnonzero(word & ~prev_word)
+    word_ends = np.flatnonzero(word & ~next_word) + 1
+    cjk = np.flatnonzero(cls == 2)
+    starts = np.concatenate((word_starts, cjk))
+    ends = np.concatenate((word_ends, cjk + 1))
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    # a word's id is a polynomial hash of its code points; a CJK character's is itself
+    with np.errstate(over="ignore"):
+        base = np.uint64(0x100000001B3)
+        powers = np.cumprod(np.full(codes.size + 1, base, dtype=np.uint64))
+        powers = np.concatenate(([np.uint64(1)], powers[:-1]))
+        prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes.astype(np.uint64) * powers[:-1])))
+        inverse = np.uint64(pow(int(base), -1, 1 << 64))
+        inv_powers = np.cumprod(np.full(codes.size + 1, inverse, dtype=np.uint64))
+        inv_powers = np.concatenate(([np.uint64(1)], inv_powers[:-1]))
+        token_ids = (prefix[ends] - prefix[starts]) * inv_powers[starts]
+    token_ids = np.where(ends - starts == 1, codes[starts].astype(np.uint64) | np.uint64(1 << 40), token_ids)
     seg_starts = np.asarray([b[0] for b in stream.bounds], dtype=np.int64)
     segments = np.searchsorted(seg_starts, starts, side="right") - 1
     n = token_ids.size
@@ -241,10 +272,11 @@ def find_candidates(stream: Stream, config: Config) -> Candidates:
         return _none()
     sigs = signatures(tokens, wins, num_perm=config.num_perm)
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-    pairs = _band_pairs(sigs, bands=lsh.b, rows=lsh.r, per_bucket=config.max_candidates)
+    pairs = _band_pairs(sigs, bands=lsh.b, rows=lsh.r, per_bucket=min(2, config.max_candidates))
     if pairs.size == 0:
         return _none()
-    codes = np.unique(pairs[:, 0].astype(np.int64) * sigs.shape[0] + pairs[:, 1])
+    codes = np.sort(pairs[:, 0].astype(np.int64) * sigs.shape[0] + pairs[:, 1])
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
     target, source = np.divmod(codes, sigs.shape[0])
     keep = wins.end[source] <= wins.start[target]
     target, source = target[keep], source[keep]

@@ -45,7 +45,7 @@ class Config:
 
     ngram: int = 3
     num_perm: int = 64
-    lsh_threshold: float = 0.3
+    lsh_threshold: float = 0.2
     window: int = 16
     min_copy_chars: int = 30
     min_similarity: float = 0.8

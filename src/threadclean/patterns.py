@@ -62,8 +62,10 @@ WHITESPACE = regex.compile(r"\s+")
 # Letters of the scripts written without spaces: each character is a token of its own.
 CJK_CHAR = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 
-# A token for the sketches: one CJK character, or one run of other letters and digits.
-TOKEN = regex.compile(rf"{CJK_CHAR}|[^\W\p{{Han}}\p{{Hiragana}}\p{{Katakana}}\p{{Hangul}}]+")
+# The two kinds of token character for the sketches: a CJK character is a token alone, and a
+# run of other letters and digits is a word.
+CJK_CHARS = regex.compile(CJK_CHAR)
+WORD_CHAR = regex.compile(r"\w")
 
 # The quote marker threadclean writes in its text layout: "[quote #3 ¶2]".
 QUOTE_MARKER = regex.compile(r"\[quote #[^\s\]]{1,64} ¶\d{1,6}\]")

@@ -126,7 +126,7 @@ def _clean(records: list[_Record], config: Config, *, title: str | None, id: str
                 if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
                     headers.append(Header(at, seg, s.meta))
     authors = [records[k].author for k in owner]
-    times = [iso_time(records[k].time) if records[k].time else None for k in owner]
+    times = [iso_time(t) if (t := records[k].time) else None for k in owner]
     copies = find_copies(stream, headers=headers, authors=authors, times=times, config=config)
     if flat:
         regions, outside = _flat_regions(records[0], noise[0], [_to_raw(stream, c) for c in copies])
