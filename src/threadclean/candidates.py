@@ -237,7 +237,7 @@ class Candidates:
     source_end: np.ndarray
     source_segment: np.ndarray
     agreement: np.ndarray
-    whole: np.ndarray  # the target or the source window is all of a short segment
+    containment: np.ndarray  # estimated share of the smaller window's shingles found in the other
 
     def __len__(self) -> int:
         return int(self.target_start.size)
@@ -256,7 +256,7 @@ class Candidates:
 
 def _none() -> Candidates:
     empty = np.zeros(0, np.int64)
-    return Candidates(empty, empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0, dtype=bool))
+    return Candidates(empty, empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0))
 
 
 def find_candidates(stream: Stream, config: Config) -> Candidates:
@@ -290,9 +290,10 @@ def find_candidates(stream: Stream, config: Config) -> Candidates:
     target, source, agree = target[order], source[order], agree[order]
     rank = np.arange(target.size) - np.searchsorted(target, target, side="left")
     keep = rank < config.max_candidates
-    t, s = target[keep], source[keep]
-    short = wins.blocks[1] < 3
+    t, s, j = target[keep], source[keep], agree[keep]
+    # Jaccard j of sets of sizes a and b share j/(1+j)*(a+b) elements: of the smaller, that share
+    a, b = (wins.stop - wins.first)[t], (wins.stop - wins.first)[s]
+    contained = np.minimum(1.0, j / (1 + j) * (a + b) / np.minimum(a, b))
     return Candidates(
-        wins.start[t], wins.end[t], wins.segment[t], wins.start[s], wins.end[s], wins.segment[s], agree[keep],
-        short[t] | short[s],
+        wins.start[t], wins.end[t], wins.segment[t], wins.start[s], wins.end[s], wins.segment[s], j, contained
     )

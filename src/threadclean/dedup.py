@@ -29,6 +29,7 @@ _ANCHOR = 8  # characters per exact anchor of a quote
 _ANCHOR_STEPS = (0, 8, 16, 32)  # where in a quote its anchors start
 _MAX_ANCHOR_HITS = 12  # earliest places an anchor is tried at
 _MAX_AUTHOR_POSTS = 30  # most recent posts of a quoted author that a quote is aligned with
+_MIN_CONTAINMENT = 0.5  # a candidate group must have a window at least this much inside its source
 _MAX_QUOTE_REGIONS = 24  # places a quote is aligned with at most
 _LOOKBACK = 200_000  # how far back (stream characters) a quote's exact anchors are looked for
 
@@ -195,13 +196,13 @@ class _Group:
     count: int  # candidates in the group: the main diagonal of merged groups is the most supported
 
 
-def _groups(c: Candidates, *, drift: int, gap_windows: int = 2) -> list[_Group]:
+def _groups(c: Candidates, *, drift: int, least: int, gap_windows: int = 2) -> list[_Group]:
     """Candidates bucketed by diagonal (``drift`` wide: edits shift a copy's diagonal a little)
     and cut where two windows lie more than ``gap_windows`` window lengths apart.
 
-    A lone candidate makes a group only when its sketches agree on half their values or one of
-    its windows is a whole short post: a copy long enough to collapse spans several windows,
-    and a lone weak match between long posts is a shared phrase.
+    A group counts only where its windows span ``least`` characters and one of them is mostly
+    inside its source (estimated containment ``_MIN_CONTAINMENT``): a copy long enough to
+    collapse is covered by such windows, and windows that only share a phrase are not.
     """
     if not len(c):
         return []
@@ -215,12 +216,12 @@ def _groups(c: Candidates, *, drift: int, gap_windows: int = 2) -> list[_Group]:
     new[1:] = np.any(key[1:] != key[:-1], axis=1) | (ts[1:] - te[:-1] > gap_windows * size[1:])
     starts = np.flatnonzero(new)
     count = np.diff(np.append(starts, order.size))
-    strong = (np.maximum.reduceat(c.agreement[order], starts) >= 0.5) | np.logical_or.reduceat(c.whole[order], starts)
+    strong = np.maximum.reduceat(c.containment[order], starts) >= _MIN_CONTAINMENT
     t0 = np.minimum.reduceat(ts, starts)
     t1 = np.maximum.reduceat(te, starts)
     width = np.maximum.reduceat(size, starts)
     shift = diagonal[order][starts]
-    keep = (count >= 2) | strong
+    keep = strong & (t1 - t0 >= least)
     groups = [
         _Group(int(a), int(b), int(s), int(w), (int(ks[0]), int(ks[1])), int(n))
         for a, b, s, w, ks, n in zip(
@@ -271,11 +272,13 @@ def _unmarked(stream: Stream, candidates: Candidates, config: Config) -> list[Fo
     """Chains of every candidate group, aligned in regions around the group."""
     found: list[Found] = []
     least = max(1, config.min_copy_chars * 3 // 4)  # a chain this short cannot hold a copy worth collapsing
-    for group in _groups(candidates, drift=2 * config.max_gap):
+    for group in _groups(candidates, drift=2 * config.max_gap, least=least):
         margin = 4 * group.window
         t0, t1, shift = group.target_start, group.target_end, group.shift
-        tseg = _segment_range(stream, t0)
-        sseg = _segment_range(stream, t0 + shift)
+        tseg = stream.bounds[group.segments[0]]
+        sseg = stream.bounds[group.segments[1]]
+        if tseg[1] - tseg[0] < least or sseg[1] - sseg[0] < least:
+            continue  # a post this short cannot hold an unmarked copy worth collapsing
         a = max(tseg[0], t0 - margin)
         end = min(tseg[1], t1 + margin)
         while a < end:

@@ -1,0 +1,217 @@
+"""Realistic forum threads that know their own truth, for benchmarks.
+
+Posts are recombined from real text: clauses of real forum posts (the seed and the Stage1st /
+1984bbs dumps in ../shared, when present) for Chinese threads, and sentences of the licence texts
+in /usr/share/common-licenses and Python's own reference (pydoc_data) for English ones. To
+reach 100,000 posts from a few thousand clauses, fresh text splices two pieces (up to 20
+characters) of two clauses, so a thread does not turn into copies of its own corpus. Replies quote earlier posts after a Discuz
+header (cut to 100 characters with " ..." as Discuz does), paste passages of earlier posts
+without any mark (cut at either end, sometimes lightly edited), and carry jammer strings and
+smiley codes.
+
+Every character of a generated post knows where it comes from: ``truth[post][i]`` is the
+(post, offset) of the character's first appearance in the thread, ``NOISE`` for noise, or
+``OPTIONAL`` for a reused clause shorter than 30 non-space characters, which threadclean may
+leave in place. A character is a copy when its first appearance is elsewhere. Reused clauses
+count too, so precision figures mean something; halves of clauses that recur in other splices
+are short phrases and count as the replier's own words.
+
+    python benchmarks/generate.py --posts 10000 --lang zh --seed 1 -o thread.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+NOISE = (-1, -1)
+OPTIONAL = (-2, -2)
+MIN_COPY = 30
+_PIECE = 20  # longest piece of a real clause in a spliced one
+
+_CLAUSE_ZH = re.compile(r"[^。！？；，,!?;\n]{4,80}[。！？；，,!?;]?")
+_SENTENCE_EN = re.compile(r"[A-Z][^.!?\n]{20,200}[.!?]")
+_MARKUP = re.compile(r"<[^>]{0,400}>|!\[[^\]]*\]\([^)]*\)|\[[^\]]*\]\([^)]*\)|https?://\S+|\{:[^}]{1,20}:\}")
+_NAMES_ZH = "山风 夜猫子 村夫 老王 小李 阿杰 朱老师 青草 白鹭 东京打工妹 君往何处 布拉维坎的屠夫 逆城的风 傲娇的章鱼鱼".split()
+_NAMES_EN = "ada linus grace ken barbara dennis margaret alan edsger donald frances john radia tim".split()
+
+
+def _zh_sources() -> list[str]:
+    files = sorted((SHARED / "seed").glob("*.txt")) + sorted((SHARED / "realdata" / "stage1st-md").glob("*.md"))
+    files += sorted((SHARED / "realdata" / "1984bbs-md").glob("*.md"))
+    if not files:
+        raise SystemExit("the Chinese corpus comes from ../shared (seed, stage1st-md, 1984bbs-md): not found")
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+def _en_sources() -> list[str]:
+    from pydoc_data.topics import topics  # Python's own reference prose, on every install
+
+    files = sorted(Path("/usr/share/common-licenses").glob("*"))
+    return [f.read_text(encoding="utf-8", errors="replace") for f in files if f.is_file()] + list(topics.values())
+
+
+def corpus(lang: str) -> list[str]:
+    """Clauses (zh) or sentences (en) of real text, with no 12-character run in two of them."""
+    texts = _zh_sources() if lang == "zh" else _en_sources()
+    pattern = _CLAUSE_ZH if lang == "zh" else _SENTENCE_EN
+    seen: set[str] = set()
+    out = []
+    for text in texts:
+        text = _MARKUP.sub(" ", text)
+        if lang == "en":  # wrapped prose: a line break inside a sentence is a space
+            text = " ".join(text.split())
+        for m in pattern.finditer(text):
+            piece = " ".join(m.group().split()) if lang == "en" else m.group().strip()
+            grams = {piece[i : i + 12] for i in range(max(1, len(piece) - 11))}
+            if len(piece) < 6 or grams & seen or any(ch in piece for ch in "#*>|"):
+                continue
+            seen |= grams
+            out.append(piece)
+    return out
+
+
+def _jammer(rng: random.Random) -> str:
+    return "".join(chr(rng.randint(32, 59)) + " " + chr(rng.randint(63, 126)) for _ in range(rng.randint(5, 15)))
+
+
+class _Thread:
+    def __init__(self, lang: str, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.lang = lang
+        self.pool = corpus(lang)
+        self.names = _NAMES_ZH if lang == "zh" else _NAMES_EN
+        self.posts: list[dict[str, Any]] = []
+        self.truth: list[list[tuple[int, int]]] = []
+        self.first_use: dict[int, tuple[int, int]] = {}  # spliced clause -> where it first appeared
+        self.spliced: dict[str, int] = {}
+
+    def _own(self, k: int, text: list[str], where: list[tuple[int, int]]) -> None:
+        """Fresh clauses of real text; a clause used before is a copy of its first use."""
+        rng = self.rng
+        for _ in range(max(1, int(rng.expovariate(1 / 3.0)))):
+            # two pieces of at most 20 characters from two clauses: a piece that recurs in a later
+            # splice is a short phrase, and only a whole splice used again is a copy
+            spliced = "".join(self._piece(rng.choice(self.pool)) for _ in range(2))
+            c = self.spliced.setdefault(spliced, len(self.spliced))
+            clause = spliced + (" " if self.lang == "en" else "")
+            at = sum(len(t) for t in text)
+            if c in self.first_use:
+                p, o = self.first_use[c]
+                long = len("".join(clause.split())) >= MIN_COPY
+                where += [(p, o + i) if long else OPTIONAL for i in range(len(clause))]
+            else:
+                self.first_use[c] = (k, at)
+                where += [(k, at + i) for i in range(len(clause))]
+            text.append(clause)
+            if rng.random() < 0.15:
+                jam = _jammer(rng) if rng.random() < 0.3 else ""
+                text.append(jam + "\n")
+                where += [NOISE] * len(jam) + [(k, at + len(clause) + len(jam))]
+
+    def _piece(self, clause: str) -> str:
+        if len(clause) <= _PIECE:
+            return clause
+        at = self.rng.randrange(0, len(clause) - _PIECE + 1)
+        return clause[at : at + self.rng.randint(_PIECE // 2, _PIECE)]
+
+    def _copy_span(self, k: int, j: int, start: int, end: int, text: list[str], where: list[tuple[int, int]],
+                   edit: bool, explicit: bool = False) -> None:
+        """Characters ``[start, end)`` of post ``j``, pointing where they first appeared."""
+        src, origin = self.posts[j]["text"], self.truth[j]
+        chars = [(src[i], origin[i]) for i in range(start, end) if origin[i] != NOISE and src[i] != "\n"]
+        if edit and len(chars) > 10:
+            i = self.rng.randrange(1, len(chars) - 1)
+            if self.rng.random() < 0.5:
+                del chars[i]
+            else:
+                chars.insert(i, chars[i])
+        text.append("".join(c for c, _ in chars))
+        if not explicit and sum(not c.isspace() for c, _ in chars) < MIN_COPY:
+            where += [OPTIONAL] * len(chars)  # a short unmarked repeat may stay
+        else:
+            where += [o for _, o in chars]
+
+    def post(self) -> None:
+        rng, k = self.rng, len(self.posts)
+        text: list[str] = []
+        where: list[tuple[int, int]] = []
+        if k and rng.random() < 0.25:  # an explicit quote of a recent post, as Discuz cuts it
+            j = rng.randrange(max(0, k - 50), k)
+            src = self.posts[j]
+            header = f"{src['author']} 发表于 {src['time']}\n"
+            text.append(header)
+            where += [NOISE] * len(header)
+            end = min(len(src["text"]), 100)
+            self._copy_span(k, j, 0, end, text, where, edit=False, explicit=True)
+            if end < len(src["text"]):
+                text.append(" ...")
+                where += [NOISE] * 4
+            text.append("\n")
+            where.append((k, sum(len(t) for t in text) - 1))
+        self._own(k, text, where)
+        if k and rng.random() < 0.20:  # an unmarked paste, cut at either end, sometimes edited
+            j = rng.randrange(k)
+            n = len(self.posts[j]["text"])
+            if n > MIN_COPY + 10:
+                a = rng.randrange(0, max(1, n // 3))
+                b = rng.randrange(min(n, a + MIN_COPY + 5), n + 1)
+                self._copy_span(k, j, a, b, text, where, edit=rng.random() < 0.3)
+                self._own(k, text, where) if rng.random() < 0.5 else None
+        if rng.random() < 0.05:
+            smiley = f"{{:soso_e{rng.randint(100, 199)}:}}"
+            text.append(smiley)
+            where += [NOISE] * len(smiley)
+        body = "".join(text)
+        minute = k * 3
+        self.posts.append({
+            "id": str(k + 1),
+            "author": rng.choice(self.names),
+            "time": f"2024-{1 + minute // 43200 % 12}-{1 + minute // 1440 % 28} {minute // 60 % 24:02d}:{minute % 60:02d}",
+            "text": body,
+        })
+        self.truth.append(where)
+
+
+def generate(posts: int, *, lang: str = "zh", seed: int = 1) -> tuple[dict[str, Any], list[list[tuple[int, int]]]]:
+    """A thread of ``posts`` posts and, per post, each character's first appearance."""
+    thread = _Thread(lang, seed)
+    for _ in range(posts):
+        thread.post()
+    doc = {"id": f"bench-{lang}-{posts}-{seed}", "title": "generated", "posts": thread.posts}
+    return doc, thread.truth
+
+
+def copy_chars(truth: list[list[tuple[int, int]]], posts: list[dict[str, Any]]) -> tuple[set, set]:
+    """(characters that are copies, characters scored neither way), as (post id, offset)."""
+    copies, skip = set(), set()
+    for k, (post, where) in enumerate(zip(posts, truth, strict=True)):
+        for i, w in enumerate(where):
+            if post["text"][i].isspace():
+                continue
+            if w in (NOISE, OPTIONAL):
+                skip.add((post["id"], i))
+            elif w[0] != k or w[1] != i:
+                copies.add((post["id"], i))
+    return copies, skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--posts", type=int, default=1000)
+    ap.add_argument("--lang", choices=["zh", "en"], default="zh")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("-o", "--output", required=True)
+    args = ap.parse_args()
+    doc, _ = generate(args.posts, lang=args.lang, seed=args.seed)
+    Path(args.output).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

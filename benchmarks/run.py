@@ -1,0 +1,166 @@
+"""Speed, memory and quality of threadclean on generated threads, with the naive baseline.
+
+    python benchmarks/run.py                       # 100, 1k, 10k posts; baseline at 100-1k
+    python benchmarks/run.py --sizes 100 1000 10000 100000 --baseline 250 500 1000
+    python benchmarks/run.py --e2e 100000          # the CLI on a 100k-post thread, as JSON input
+
+Each size runs in a fresh process (peak RSS is that process's own). Per size it reports
+posts/s, MB/s of JSON input, peak RSS, the seconds of each phase (noise, candidates,
+alignment, collapse) and the copy precision/recall against the generator's truth, in
+non-space characters. The baseline is what a user would write by hand: for each post,
+rapidfuzz ``partial_ratio`` against every earlier post, a copy where it scores 90 or more.
+Results go to benchmarks/results.json; the table is printed as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+
+def _score(doc: dict[str, Any], truth: list, predicted: set) -> tuple[float, float]:
+    copies, skip = generate.copy_chars(truth, doc["posts"])
+    pred = {c for c in predicted if c not in skip}
+    hit = len(pred & copies)
+    return (hit / len(pred) if pred else 1.0), (hit / len(copies) if copies else 1.0)
+
+
+def _predicted(result: dict[str, Any]) -> set:
+    out = set()
+    for post in result["posts"]:
+        for q in post["quotes"]:
+            o = q["origin"]
+            out |= {(o["input"], i) for i in range(o["start"], o["end"]) if not q["text"][i - o["start"]].isspace()}
+    return out
+
+
+def one_size(posts: int, lang: str, seed: int) -> dict[str, Any]:
+    """Run threadclean on one generated thread in this process (called in a child process)."""
+    import resource
+
+    import threadclean
+    from threadclean.timing import collect
+
+    doc, truth = generate.generate(posts, lang=lang, seed=seed)
+    size = len(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    with collect() as phases:
+        start = time.perf_counter()
+        result = threadclean.clean_thread(doc["posts"]).to_dict()
+        seconds = time.perf_counter() - start
+    precision, recall = _score(doc, truth, _predicted(result))
+    return {
+        "posts": posts, "lang": lang, "mb": size / 1e6, "seconds": seconds, "posts_per_s": posts / seconds,
+        "mb_per_s": size / 1e6 / seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "phases": dict(phases), "precision": precision, "recall": recall,
+    }
+
+
+def baseline(posts: int, lang: str, seed: int, cutoff: float = 90) -> dict[str, Any]:
+    """The naive approach: partial_ratio of each post against every earlier one."""
+    from rapidfuzz import fuzz
+
+    doc, truth = generate.generate(posts, lang=lang, seed=seed)
+    texts = [p["text"] for p in doc["posts"]]
+    predicted = set()
+    start = time.perf_counter()
+    for k, text in enumerate(texts):
+        for j in range(k):
+            other = texts[j]
+            if min(len(text), len(other)) < generate.MIN_COPY:
+                continue
+            found = fuzz.partial_ratio_alignment(text, other, score_cutoff=cutoff)
+            if found is None:
+                continue
+            # partial_ratio aligns the shorter string with a window of the longer: either way,
+            # src_start/src_end is where the match lies in the later post
+            a, b = found.src_start, found.src_end
+            predicted |= {(doc["posts"][k]["id"], i) for i in range(a, b) if not text[i].isspace()}
+    seconds = time.perf_counter() - start
+    precision, recall = _score(doc, truth, predicted)
+    return {"posts": posts, "lang": lang, "seconds": seconds, "precision": precision, "recall": recall}
+
+
+def _child(posts: int, lang: str, seed: int) -> dict[str, Any]:
+    code = (
+        "import json, sys; sys.path.insert(0, %r); import run; "
+        "print(json.dumps(run.one_size(%d, %r, %d)))" % (str(HERE), posts, lang, seed)
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def e2e(posts: int, lang: str, seed: int) -> dict[str, Any]:
+    """``threadclean clean --format json`` on a generated thread file, startup included."""
+    doc, _ = generate.generate(posts, lang=lang, seed=seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "thread.json"
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        cli = Path(sys.executable).with_name("threadclean")
+        start = time.perf_counter()
+        subprocess.run([str(cli), "clean", "--format", "json", "-o", os.devnull, str(path)], check=True)
+        seconds = time.perf_counter() - start
+        size = path.stat().st_size
+    return {"posts": posts, "lang": lang, "mb": size / 1e6, "seconds": seconds, "mb_per_s": size / 1e6 / seconds}
+
+
+def machine() -> dict[str, Any]:
+    import datasketch
+    import numpy
+    import rapidfuzz
+
+    return {
+        "python": platform.python_version(), "machine": platform.machine(), "cores": os.cpu_count(),
+        "datasketch": datasketch.__version__, "rapidfuzz": rapidfuzz.__version__, "numpy": numpy.__version__,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000])
+    ap.add_argument("--baseline", type=int, nargs="*", default=[100, 250, 500, 1000])
+    ap.add_argument("--e2e", type=int, nargs="*", default=[])
+    ap.add_argument("--lang", choices=["zh", "en"], default="zh")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("-o", "--output", default=str(HERE / "results.json"))
+    args = ap.parse_args()
+    results: dict[str, Any] = {"machine": machine(), "threadclean": [], "baseline": [], "e2e": []}
+    print("| posts | MB | seconds | posts/s | MB/s | peak RSS MB | noise | candidates | alignment | collapse "
+          "| precision | recall |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in args.sizes:
+        r = _child(n, args.lang, args.seed)
+        results["threadclean"].append(r)
+        ph = r["phases"]
+        print(f"| {n} | {r['mb']:.2f} | {r['seconds']:.2f} | {r['posts_per_s']:.0f} | {r['mb_per_s']:.2f} "
+              f"| {r['peak_rss_mb']:.0f} | {ph.get('noise', 0):.2f} | {ph.get('candidates', 0):.2f} "
+              f"| {ph.get('alignment', 0):.2f} | {ph.get('collapse', 0):.2f} | {r['precision']:.3f} "
+              f"| {r['recall']:.3f} |", flush=True)
+    if args.baseline:
+        print("\n| posts | baseline seconds | baseline precision | baseline recall |")
+        print("|---:|---:|---:|---:|")
+    for n in args.baseline:
+        r = baseline(n, args.lang, args.seed)
+        results["baseline"].append(r)
+        print(f"| {n} | {r['seconds']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} |", flush=True)
+    for n in args.e2e:
+        r = e2e(n, args.lang, args.seed)
+        results["e2e"].append(r)
+        print(f"\nend to end, {n} posts ({r['mb']:.1f} MB JSON): {r['seconds']:.1f} s, {r['mb_per_s']:.2f} MB/s")
+    Path(args.output).write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
