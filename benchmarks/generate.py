@@ -4,10 +4,11 @@ Posts are recombined from real text: clauses of real forum posts (the seed and t
 1984bbs dumps in ../shared, when present) for Chinese threads, and sentences of the licence texts
 in /usr/share/common-licenses and Python's own reference (pydoc_data) for English ones. To
 reach 100,000 posts from a few thousand clauses, fresh text splices two pieces (up to 20
-characters) of two clauses, so a thread does not turn into copies of its own corpus. Replies quote earlier posts after a Discuz
-header (cut to 100 characters with " ..." as Discuz does), paste passages of earlier posts
-without any mark (cut at either end, sometimes lightly edited), and carry jammer strings and
-smiley codes.
+characters) of two clauses, so a thread does not turn into copies of its own corpus.
+
+Replies quote earlier posts after a Discuz header (cut to 100 characters with " ..." as Discuz
+does), paste passages of earlier posts without any mark (cut at either end, sometimes lightly
+edited), and carry jammer strings and smiley codes.
 
 Every character of a generated post knows where it comes from: ``truth[post][i]`` is the
 (post, offset) of the character's first appearance in the thread, ``NOISE`` for noise, or
@@ -38,8 +39,10 @@ _PIECE = 20  # longest piece of a real clause in a spliced one
 _CLAUSE_ZH = re.compile(r"[^。！？；，,!?;\n]{4,80}[。！？；，,!?;]?")
 _SENTENCE_EN = re.compile(r"[A-Z][^.!?\n]{20,200}[.!?]")
 _MARKUP = re.compile(r"<[^>]{0,400}>|!\[[^\]]*\]\([^)]*\)|\[[^\]]*\]\([^)]*\)|https?://\S+|\{:[^}]{1,20}:\}")
-_NAMES_ZH = "山风 夜猫子 村夫 老王 小李 阿杰 朱老师 青草 白鹭 东京打工妹 君往何处 布拉维坎的屠夫 逆城的风 傲娇的章鱼鱼".split()
-_NAMES_EN = "ada linus grace ken barbara dennis margaret alan edsger donald frances john radia tim".split()
+_NAMES_ZH = ["山风", "夜猫子", "村夫", "老王", "小李", "阿杰", "朱老师", "青草", "白鹭", "东京打工妹", "君往何处",
+             "逆城的风", "傲娇的章鱼鱼"]
+_NAMES_EN = ["ada", "linus", "grace", "ken", "barbara", "dennis", "margaret", "alan", "edsger", "donald", "frances",
+             "john", "radia", "tim"]
 
 
 def _zh_sources() -> list[str]:
@@ -170,12 +173,9 @@ class _Thread:
             where += [NOISE] * len(smiley)
         body = "".join(text)
         minute = k * 3
-        self.posts.append({
-            "id": str(k + 1),
-            "author": rng.choice(self.names),
-            "time": f"2024-{1 + minute // 43200 % 12}-{1 + minute // 1440 % 28} {minute // 60 % 24:02d}:{minute % 60:02d}",
-            "text": body,
-        })
+        day = f"2024-{1 + minute // 43200 % 12}-{1 + minute // 1440 % 28}"
+        stamp = f"{day} {minute // 60 % 24:02d}:{minute % 60:02d}"
+        self.posts.append({"id": str(k + 1), "author": rng.choice(self.names), "time": stamp, "text": body})
         self.truth.append(where)
 
 

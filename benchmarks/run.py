@@ -95,8 +95,8 @@ def baseline(posts: int, lang: str, seed: int, cutoff: float = 90) -> dict[str, 
 
 def _child(posts: int, lang: str, seed: int) -> dict[str, Any]:
     code = (
-        "import json, sys; sys.path.insert(0, %r); import run; "
-        "print(json.dumps(run.one_size(%d, %r, %d)))" % (str(HERE), posts, lang, seed)
+        f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import run; "
+        f"print(json.dumps(run.one_size({posts}, {lang!r}, {seed})))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
