@@ -224,7 +224,8 @@ def _band_pairs(sigs: np.ndarray, *, bands: int, rows: int, per_bucket: int) -> 
 
 @dataclass(frozen=True)
 class Candidates:
-    """Candidate pairs as parallel arrays of stream offsets, sorted by target window.
+    """Candidate pairs as parallel arrays of stream offsets, sorted by target window (so by
+    ``target_start``).
 
     Each pair is a later window (``target_*``) and an earlier one it may repeat (``source_*``);
     ``agreement`` is the share of their sketches that agree (the Jaccard estimate).
@@ -242,12 +243,12 @@ class Candidates:
     def __len__(self) -> int:
         return int(self.target_start.size)
 
-    def in_segment(self, segment: int) -> list[Candidate]:
-        """The pairs whose target lies in ``segment``."""
-        lo, hi = np.searchsorted(self.target_segment, [segment, segment + 1])
+    def targeting(self, start: int, end: int) -> list[Candidate]:
+        """The pairs whose target window starts in stream ``[start, end)``."""
+        lo, hi = np.searchsorted(self.target_start, [start, end])
         return [
             Candidate(
-                Window(int(self.target_start[i]), int(self.target_end[i]), segment),
+                Window(int(self.target_start[i]), int(self.target_end[i]), int(self.target_segment[i])),
                 Window(int(self.source_start[i]), int(self.source_end[i]), int(self.source_segment[i])),
             )
             for i in range(lo, hi)

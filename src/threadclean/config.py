@@ -44,7 +44,7 @@ class Config:
     """
 
     ngram: int = 3
-    num_perm: int = 64
+    num_perm: int = 32
     lsh_threshold: float = 0.2
     window: int = 16
     min_copy_chars: int = 30

@@ -65,7 +65,7 @@ def find_copies(
         found = [
             f
             for h in _bounded(headers, stream)
-            for f in _resolve_quote(stream, h, candidates.in_segment(h[0].segment), posts, config)
+            for f in _resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), posts, config)
         ]
         found += _unmarked(stream, candidates, config)
     with phase("collapse"):
