@@ -289,13 +289,14 @@ def _build(
         built.append((region, *_own_text(region)))
     # where each global offset's post starts, to name a quote's canonical post
     starts = [r.record.base + r.start for r, _, _, _ in built]
+    bases = [r.base for r in records]
     posts: list[Post] = []
     removed = list(outside)
     for region, text, ats, _ in built:
         rec = region.record
         quotes = []
         for (a, b, copy), at in zip(sorted(region.copies, key=lambda c: c[0]), ats, strict=True):
-            src = _locate(records, copy.source_start, copy.source_end)
+            src = _locate(records, bases, copy.source_start, copy.source_end)
             k = max(0, bisect.bisect_right(starts, copy.source_start) - 1)
             source_region, source_text, _, source_pieces = built[k]
             header = copy.header or {}
@@ -360,8 +361,7 @@ def _paragraph(pieces: list[tuple[int, int]], text: str, raw_at: int) -> int:
     return 1 + len(p.PARAGRAPH_BREAK.findall(text[:own]))
 
 
-def _locate(records: list[_Record], g0: int, g1: int) -> Origin:
-    bases = [r.base for r in records]
+def _locate(records: list[_Record], bases: list[int], g0: int, g1: int) -> Origin:
     k = max(0, bisect.bisect_right(bases, g0) - 1)
     # an empty record shares its base with the next one: take the one that holds the offset
     while k + 1 < len(records) and records[k + 1].base <= g0 and len(records[k].raw) <= g0 - records[k].base:
