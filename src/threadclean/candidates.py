@@ -29,7 +29,7 @@ from .config import Config
 from .normalize import Stream
 
 _SEED = 1  # fixed: the same input gives the same candidates in every process
-_PERM_CHUNK = 16  # permutations sketched at once: bounds the memory of the bulk pass
+_TOKEN_CHUNK = 1 << 21  # permuted values computed at once (tokens x permutations): bounds the bulk pass's memory
 _MAX_HASH = np.uint32(0xFFFFFFFF)
 
 
@@ -187,18 +187,24 @@ def signatures(tokens: Tokens, wins: Windows, *, num_perm: int) -> np.ndarray:
     if wins.first.size == 0:
         return out
     a, b = _permutations(num_perm)
+    starts = wins.block_starts
+    block_min = np.empty((starts.size, num_perm), dtype=np.uint32)
     with np.errstate(over="ignore"):
         mixed = _fmix32(tokens.shingles)
-        first_block, count = wins.blocks
-        for lo in range(0, num_perm, _PERM_CHUNK):
-            hi = min(num_perm, lo + _PERM_CHUNK)
-            permuted = mixed[:, None] * a[None, lo:hi] + b[None, lo:hi]
-            block_min = np.minimum.reduceat(permuted, wins.block_starts, axis=0)
-            sig = block_min[first_block]
-            for k in (1, 2):
-                more = count > k
-                sig[more] = np.minimum(sig[more], block_min[first_block[more] + k])
-            out[:, lo:hi] = sig
+        # a slice of whole blocks at a time, all permutations at once: the temporaries stay small
+        # enough for the cache, and the minimum runs along contiguous rows
+        step = max(1, _TOKEN_CHUNK // max(1, num_perm))
+        for lo in range(0, starts.size, step):
+            hi = min(starts.size, lo + step)
+            t0 = starts[lo]
+            t1 = starts[hi] if hi < starts.size else mixed.size
+            permuted = a[:, None] * mixed[None, t0:t1] + b[:, None]
+            block_min[lo:hi] = np.minimum.reduceat(permuted, starts[lo:hi] - t0, axis=1).T
+    first_block, count = wins.blocks
+    out[:] = block_min[first_block]
+    for k in (1, 2):
+        more = count > k
+        out[more] = np.minimum(out[more], block_min[first_block[more] + k])
     return out
 
 
