@@ -17,6 +17,12 @@ NOISE_KINDS: tuple[str, ...] = (
     "quote-truncation",
     "edit-note",
     "quote-header",
+    # found by the engines of the formats that carry them (see threadclean.engines)
+    "markup",
+    "signature",
+    "attachment",
+    "moderation",
+    "rating",
 )
 
 

@@ -9,7 +9,7 @@ smiley code ends its line once the smiley is gone) and returns raw spans.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from . import patterns as p
 from .spans import Span, TextView, keep_disjoint
@@ -204,14 +204,22 @@ DETECTORS: dict[str, Detector] = {
 _MAX_PASSES = 4  # each pass can only uncover what the one before took out; two nearly always do
 
 
-def detect_noise(text: str, kinds: Collection[str], *, protected: Iterable[Span] = ()) -> list[Span]:
+def detect_noise(
+    text: str,
+    kinds: Collection[str],
+    *,
+    protected: Iterable[Span] = (),
+    extra: Mapping[str, Detector] | None = None,
+) -> list[Span]:
     """Every noise span of the given kinds in ``text``, sorted and disjoint.
 
     ``protected`` spans (quote markers of threadclean's own layout) are never noise: they stay
-    in the text the detectors read, and nothing that touches them is taken out.
+    in the text the detectors read, and nothing that touches them is taken out. ``extra`` adds
+    an engine's own detectors (by kind; they run when their kind is chosen, like the others).
     """
     keep = sorted(protected)
     detectors = [DETECTORS[k] for k in DETECTORS if k in kinds]
+    detectors += [d for k, d in (extra or {}).items() if k in kinds and d not in detectors]
     found: list[Span] = []
     for _ in range(_MAX_PASSES):
         # a cut quote's " ..." is found by looking back to its header, so that detector reads

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import engines
 from . import patterns as p
 from .collapse import Copy
 from .config import Config
@@ -17,7 +18,8 @@ from .noise import detect_noise, iso_time
 from .normalize import Stream, build_stream
 from .result import CleanResult, Origin, Post, Quote, Removal
 from .segment import split_posts
-from .spans import Span, gaps
+from .engines import Document
+from .spans import Span, gaps, keep_disjoint
 from .timing import phase
 
 _DEFAULT = Config()
@@ -47,11 +49,18 @@ class _Region:
 
 
 def clean_text(
-    text: str, *, config: Config | None = None, title: str | None = None, id: str | None = None
+    text: str,
+    *,
+    config: Config | None = None,
+    title: str | None = None,
+    id: str | None = None,
+    engine: str | None = "auto",
 ) -> CleanResult:
-    """Clean a flat text dump of one thread.
+    """Clean one thread given as one text: a flat dump, or a dump format an engine reads.
 
-    Offsets in the result index ``text`` itself (``input`` is None).
+    ``engine`` names the format (see ``threadclean.engines``); ``"auto"`` tells it from the
+    text, and None reads a flat dump whatever the text looks like. Offsets in the result index
+    ``text`` itself (``input`` is None).
 
     >>> quote = "办公室工作就是服务,为领导服务,为机关服务,为基层服务。参谋部永远是第一位的。"
     >>> result = clean_text("楼主说得好," + quote + "\\n" + quote + "{:soso_e121:}赞同")
@@ -62,7 +71,9 @@ def clean_text(
     """
     if not isinstance(text, str):
         raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
-    return _clean([_Record(None, text, 0)], config or _DEFAULT, title=title, id=id, flat=True)
+    reader = engines.find(text) if engine == "auto" else engines.by_name(engine) if engine else None
+    document = reader.parse(text) if reader else None
+    return _clean([_Record(None, text, 0)], config or _DEFAULT, title=title, id=id, flat=True, document=document)
 
 
 def clean_thread(
@@ -101,15 +112,24 @@ def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _clean(records: list[_Record], config: Config, *, title: str | None, id: str | None, flat: bool) -> CleanResult:
+def _clean(
+    records: list[_Record], config: Config, *, title: str | None, id: str | None, flat: bool,
+    document: Document | None = None,
+) -> CleanResult:
     noise, protected = [], []
     # a byte-order mark is noise at the start of a file, not at the start of every post
     kinds = config.detectors if flat else config.detectors - {"bom"}
+    extra = document.detectors if document else None
     with phase("noise"):
         for r in records:
             markers = [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)]
             protected.append(markers)
-            noise.append(detect_noise(r.raw, kinds, protected=markers))
+            found = detect_noise(r.raw, kinds, protected=markers, extra=extra)
+            if document:  # post headers and separators first: structure wins over noise
+                found = keep_disjoint(document.structure + [s for s in found if not _inside_any(s, document.structure)])
+            noise.append(found)
+    if document:
+        return _clean_document(records[0], document, noise[0], protected[0], config, title=title, id=id)
     # a quote marker of threadclean's own layout stands where a quote was: no copy spans it
     segments, owner = [], []
     for k, (r, spans, marks) in enumerate(zip(records, noise, protected, strict=True)):
@@ -136,6 +156,57 @@ def _clean(records: list[_Record], config: Config, *, title: str | None, id: str
     _assign_copies(regions, copies, stream)
     _settle(regions, config)
     return _build(records, regions, outside, title=title, id=id, flat=flat)
+
+
+def _inside_any(span: Span, spans: list[Span]) -> bool:
+    return any(s.start < span.end and span.start < s.end for s in spans)
+
+
+def _clean_document(
+    record: _Record, document: Document, noise: list[Span], markers: list[Span], config: Config, *,
+    title: str | None, id: str | None,
+) -> CleanResult:
+    """A text whose posts an engine found: each post is a segment with its author and time."""
+    starts = [s.start for s in noise]
+    regions, segments, owner = [], [], []
+    for k, post in enumerate(document.posts):
+        i, j = bisect.bisect_left(starts, post.start), bisect.bisect_left(starts, post.end)
+        inside = [s for s in noise[i:j] if s.end <= post.end]
+        region = _Region(post.id, replace(record, author=post.author, time=post.time), post.start,
+                         post.end, inside, [])
+        regions.append(region)
+        marks = [m for m in markers if post.start <= m.start < post.end]
+        for piece in _split_at(record, gaps(post.start, post.end, inside + marks), [(m.start, m.end) for m in marks]):
+            segments.append(piece)
+            owner.append(k)
+    stream = build_stream(segments)
+    headers = []
+    for k, region in enumerate(regions):
+        for s in region.noise:
+            if s.kind == "quote-header" and s.meta:
+                at = stream.at_or_after(s.end)
+                seg = stream.segment_at(at)
+                if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
+                    headers.append(Header(at, seg, s.meta))
+    authors = [document.posts[k].author for k in owner]
+    times = [iso_time(t) if (t := document.posts[k].time) else None for k in owner]
+    copies = find_copies(stream, headers=headers, authors=authors, times=times, config=config)
+    _assign_copies(regions, copies, stream)
+    _settle(regions, config)
+    outside = _outside(record, regions, noise)
+    return _build([record], regions, outside, title=title, id=id, flat=False)
+
+
+def _outside(record: _Record, regions: list[_Region], noise: list[Span]) -> list[Removal]:
+    """Text outside every post: structure and noise there, and the white space between."""
+    starts = [s.start for s in noise]
+    outside: list[Removal] = []
+    for a, b in gaps(0, len(record.raw), [Span(r.start, r.end, "post") for r in regions]):
+        i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        between = [s for s in noise[i:j] if s.end <= b]
+        outside += [_removal(record, s) for s in between]
+        outside += [Removal("separator", Origin(None, x, y), record.raw[x:y]) for x, y in gaps(a, b, between)]
+    return sorted(outside, key=lambda r: r.origin.start)
 
 
 def _split_at(
@@ -243,18 +314,10 @@ def _flat_regions(
     spans = split_posts(record.raw, noise, quote_ends)
     starts = [s.start for s in noise]
     regions = []
-    outside: list[Removal] = []
     for n, (a, b) in enumerate(spans, 1):
         i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
         regions.append(_Region(str(n), record, a, b, noise[i:j], []))
-    # text between posts: separators, and noise that belongs to no post
-    for a, b in gaps(0, len(record.raw), [Span(r.start, r.end, "post") for r in regions]):
-        for s in noise:
-            if a <= s.start and s.end <= b:
-                outside.append(_removal(record, s))
-        for x, y in gaps(a, b, [s for s in noise if a <= s.start and s.end <= b]):
-            outside.append(Removal("separator", Origin(None, x, y), record.raw[x:y]))
-    return regions, sorted(outside, key=lambda r: r.origin.start)
+    return regions, _outside(record, regions, noise)
 
 
 def _assign_copies(regions: list[_Region], copies: list[Copy], stream: Stream) -> None:
