@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import threadclean
+from conftest import FIXTURES
 from threadclean import Config, ConfigError, clean_text, clean_thread
 
 
@@ -59,3 +60,16 @@ def test_markers_of_the_layout_are_never_noise_or_copies():
     result = clean_thread(posts)
     assert [p.text for p in result.posts[1:]] == ["[quote #1 ¶1]Yes.", "[quote #1 ¶1]Yes."]
     assert all(not p.removed and not p.quotes for p in result.posts)
+
+
+def test_engines_are_told_by_the_text_and_can_be_forced():
+    from threadclean import engines
+
+    dump = (FIXTURES / "stage1st_md" / "input.md").read_text(encoding="utf-8")
+    assert engines.find(dump).name == "stage1st-md"
+    assert engines.find((FIXTURES / "bbs1984_md" / "input.md").read_text(encoding="utf-8")).name == "1984bbs-md"
+    for path in [*sorted((FIXTURES / "negative").glob("*.txt")), FIXTURES / "seed-sample.txt"]:
+        assert engines.find(path.read_text(encoding="utf-8")) is None
+    flat = clean_text(dump, engine=None)  # read as a flat dump: no posts from the headers
+    assert [p.author for p in flat.posts if p.author] == []
+    assert [p.author for p in clean_text(dump).posts] == ["山风", "白鹭", "青草", "山风"]

@@ -35,3 +35,13 @@ def test_golden(case):
         assert rebuilt[None] == raw
     else:
         assert all(rebuilt.get(p.id, "") == post["text"] for p, post in zip(result.posts, thread.posts, strict=True))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_cleaning_the_text_output_again_changes_nothing(case):
+    from threadclean.layout import parse as parse_layout
+
+    source = next(case.glob("input.*"))
+    thread = parse(decode(source.read_bytes()))
+    once = (clean_text(thread.text) if thread.text is not None else clean_thread(thread.posts)).render()
+    assert clean_thread(parse_layout(once)["posts"]).render() == once

@@ -1,6 +1,7 @@
 """Accuracy gate and losslessness on the annotated real threads in ../shared (skipped elsewhere).
 
-The figures are the ones issue 2 asks for; a change that makes them worse fails here.
+The figures are the ones the core and real-formats issues ask for; a change that makes them
+worse fails here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ GATES = {  # folder: minimum mean of each figure
     "seed": {"removal_f1": 0.98, "dup_f1": 0.97, "links_ok": 1.0, "attribution": 0.95},
     "realdata/flat": {"removal_f1": 0.95, "dup_f1": 0.95},
     "realdata/flat-hard": {"dup_f1": 0.90, "attribution": 0.85},
+    # the real-formats issue: dumps read by their engines
+    "realdata/stage1st-md": {"removal_f1": 0.97, "dup_f1": 0.97, "links_ok": 0.99, "attribution": 0.97},
+    "realdata/1984bbs-md": {"removal_f1": 0.97, "dup_f1": 0.97, "links_ok": 0.99, "attribution": 0.97},
 }
 
 
@@ -50,7 +54,7 @@ def _text_files():
     except pytest.skip.Exception:
         return []
     files = sorted((root.parent / "seed").glob("*.txt"))
-    for pattern in ("flat/*.txt", "flat-hard/*.txt", "*-md/*.md", "discuz-misc/*.md", "email-*/*.txt"):
+    for pattern in ("flat/*.txt", "flat-hard/*.txt", "*-md/*.md", "discuz-misc/*.md", "email-*/*.txt", "email-*/*.eml"):
         files += sorted(root.glob(pattern))
     return files
 

@@ -23,6 +23,8 @@ NOISE_KINDS: tuple[str, ...] = (
     "attachment",
     "moderation",
     "rating",
+    "quote-mark",
+    "chrome",
 )
 
 

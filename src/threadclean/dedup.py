@@ -94,7 +94,8 @@ class _Posts:
         if exact:
             return exact
         mine = self.by_author.get(author, [])
-        return mine[: bisect.bisect_left(mine, before)][-_MAX_AUTHOR_POSTS:]
+        earlier = mine[: bisect.bisect_left(mine, before)][-_MAX_AUTHOR_POSTS:]
+        return earlier or None  # a name the thread does not know (renamed, misparsed): search
 
 
 def _bounded(headers: Sequence[Header], stream: Stream) -> list[tuple[Header, int]]:

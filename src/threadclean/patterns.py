@@ -33,7 +33,7 @@ QUOTE_HEADER_6 = regex.compile(rf"原帖由 ?(?P<author>[^\n]{{1,40}}?) ?于 (?P
 # The image Discuz puts after a quote header, as a bare path in text dumps or as a full URL:
 # "static/image/common/back.gif" (Discuz X), "images/common/back.gif" (Discuz 6/7).
 QUOTE_IMAGE = regex.compile(
-    r"(?:https?://[\w.-]{1,100}(?::\d{1,5})?/(?:[\w.~%-]{1,60}/){0,6}+)?(?:static/image/common|images/common)/back\.gif"
+    r"(?:https?://[\w.-]{1,100}(?::\d{1,5})?/(?:[\w.~%-]{1,60}/){0,6}?)?(?:static/image/common|images/common)/back\.gif"
 )
 
 # What Discuz appends to a quote it cut at 100 characters: " ..." at the end of the line.

@@ -13,12 +13,12 @@ from . import patterns as p
 from .collapse import Copy
 from .config import Config
 from .dedup import Header, find_copies
+from .engines import Document
 from .errors import InputError
 from .noise import detect_noise, iso_time
 from .normalize import Stream, build_stream
 from .result import CleanResult, Origin, Post, Quote, Removal
 from .segment import split_posts
-from .engines import Document
 from .spans import Span, gaps, keep_disjoint
 from .timing import phase
 
@@ -421,7 +421,7 @@ def _paragraph(pieces: list[tuple[int, int]], text: str, raw_at: int) -> int:
             own += max(0, raw_at - a)
             break
         own += b - a
-    return 1 + len(p.PARAGRAPH_BREAK.findall(text[:own]))
+    return 1 + len(p.PARAGRAPH_BREAK.findall(text[:own].lstrip()))
 
 
 def _locate(records: list[_Record], bases: list[int], g0: int, g1: int) -> Origin:

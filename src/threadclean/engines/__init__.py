@@ -47,9 +47,9 @@ class Engine:
 
 
 def _registry() -> dict[str, Engine]:
-    from . import stage1st
+    from . import bbs1984, stage1st
 
-    return {e.name: e for e in (stage1st.ENGINE,)}
+    return {e.name: e for e in (stage1st.ENGINE, bbs1984.ENGINE)}
 
 
 def find(text: str) -> Engine | None:
