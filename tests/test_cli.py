@@ -64,3 +64,13 @@ def test_bad_input_is_one_line_exit_2(tmp_path, data, where):
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in res.stderr
     assert str(path) in lines[0] and where in lines[0]
+
+
+def test_input_format_picks_the_engine():
+    dump = str(FIXTURES / "stage1st_md" / "input.md")
+    auto = json.loads(run("clean", "--format", "json", dump).stdout)
+    flat = json.loads(run("clean", "--format", "json", "--input-format", "text", dump).stdout)
+    forced = json.loads(run("clean", "--format", "json", "--input-format", "stage1st-md", dump).stdout)
+    assert [p["author"] for p in auto["posts"]] == ["山风", "白鹭", "青草", "山风"]
+    assert forced == auto
+    assert all(p["author"] is None for p in flat["posts"])

@@ -55,7 +55,7 @@ def clean(input: IO[bytes], fmt: str, output: IO[str], input_format: str, min_co
                         detectors=frozenset(NOISE_KINDS) - set(skip))
         thread = parse(decode(input.read(), source=source), source=source, input_format=input_format)
         result: CleanResult = (
-            clean_text(thread.text, config=config, title=thread.title, id=thread.id)
+            clean_text(thread.text, config=config, title=thread.title, id=thread.id, engine=thread.engine)
             if thread.text is not None
             else clean_thread(thread.posts, config=config, title=thread.title, id=thread.id)
         )

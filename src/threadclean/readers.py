@@ -7,10 +7,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import layout
+from . import engines, layout
 from .errors import DecodeError, FormatError
 
-INPUT_FORMATS = ("auto", "text", "json", "jsonl", "layout")
+INPUT_FORMATS = ("auto", "text", "json", "jsonl", "layout", *engines.names())
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Thread:
     """A thread as read: either one ``text`` (a flat dump) or ``posts`` (JSON, JSON Lines, layout)."""
 
     text: str | None = None
+    engine: str | None = "auto"  # for a text: the engine that reads it (None: a flat dump)
     posts: list[Any] = field(default_factory=list)
     title: str | None = None
     id: str | None = None
@@ -65,12 +66,16 @@ def _json_error(e: json.JSONDecodeError, source: str | None, line_offset: int = 
 
 
 def parse(text: str, *, source: str | None = None, input_format: str = "auto") -> Thread:
-    """The thread in ``text``, read as ``input_format`` (``auto`` tells by the first characters)."""
+    """The thread in ``text``, read as ``input_format``: ``auto`` tells JSON and the layout by
+    the first characters and leaves a text's engine to be told from the text; ``text`` is a
+    flat dump; an engine's name reads the text with that engine."""
     if input_format not in INPUT_FORMATS:
         raise FormatError(f"unknown input format {input_format!r}; known: {', '.join(INPUT_FORMATS)}", source=source)
     kind = _sniff(text) if input_format == "auto" else input_format
     if kind == "text":
-        return Thread(text=text)
+        return Thread(text=text, engine="auto" if input_format == "auto" else None)
+    if kind in engines.names():
+        return Thread(text=text, engine=kind)
     if kind == "layout":
         doc = layout.parse(text)
         return Thread(posts=doc["posts"], title=doc["title"])
