@@ -13,8 +13,9 @@ import pytest
 
 from conftest import FIXTURES, summary
 from threadclean import rebuild
+from threadclean.encoding import decode
 from threadclean.pipeline import clean_text, clean_thread
-from threadclean.readers import decode, parse
+from threadclean.readers import parse
 
 CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "negative")
 

@@ -12,7 +12,9 @@ import json
 import pytest
 
 from conftest import shared_path
-from threadclean import clean_text, rebuild
+from threadclean import clean_text, clean_thread, rebuild
+from threadclean.encoding import decode
+from threadclean.readers import parse
 
 GATES = {  # folder: minimum mean of each figure
     "seed": {"removal_f1": 0.98, "dup_f1": 0.97, "links_ok": 1.0, "attribution": 0.95},
@@ -48,18 +50,23 @@ def test_accuracy_gate(folder, tmp_path, capsys):
         assert mean >= least, f"{folder}: mean {figure} {mean:.3f} < {least}"
 
 
-def _text_files():
+def _real_files():
+    """Every thread or page file in ../shared (not the annotations, the manifest or tables)."""
     try:
         root = shared_path("realdata")
     except pytest.skip.Exception:
         return []
-    files = sorted((root.parent / "seed").glob("*.txt"))
-    for pattern in ("flat/*.txt", "flat-hard/*.txt", "*-md/*.md", "discuz-misc/*.md", "email-*/*.txt", "email-*/*.eml"):
-        files += sorted(root.glob(pattern))
-    return files
+    files = sorted((root.parent / "seed").glob("*.txt")) + sorted(p for p in root.rglob("*") if p.is_file())
+    return [p for p in files if not p.name.endswith((".gold.json", ".tsv")) and p.name != "MANIFEST.md"]
 
 
-@pytest.mark.parametrize("path", _text_files(), ids=lambda p: p.name)
-def test_real_text_files_rebuild_exactly(path):
-    raw = path.read_bytes().decode("utf-8")
-    assert rebuild(clean_text(raw).to_dict()).get(None, "") == raw
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
+def test_every_real_file_cleans_and_rebuilds_exactly(path):
+    raw = decode(path.read_bytes(), source=str(path))
+    thread = parse(raw, source=str(path))
+    if thread.text is not None:
+        assert rebuild(clean_text(thread.text, engine=thread.engine).to_dict()).get(None, "") == raw
+    else:
+        result = clean_thread(thread.posts)
+        rebuilt = rebuild(result.to_dict())
+        assert all(rebuilt.get(p.id, "") == post["text"] for p, post in zip(result.posts, thread.posts, strict=True))

@@ -11,9 +11,10 @@ import click
 
 from . import __version__
 from .config import NOISE_KINDS, Config
+from .encoding import decode
 from .errors import ThreadcleanError
 from .pipeline import clean_text, clean_thread
-from .readers import INPUT_FORMATS, decode, parse
+from .readers import INPUT_FORMATS, parse
 from .result import CleanResult
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2

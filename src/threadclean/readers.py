@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import engines, layout
-from .errors import DecodeError, FormatError
+from .errors import FormatError
 
 INPUT_FORMATS = ("auto", "text", "json", "jsonl", "layout", *engines.names())
 
@@ -22,21 +22,6 @@ class Thread:
     posts: list[Any] = field(default_factory=list)
     title: str | None = None
     id: str | None = None
-
-
-def decode(data: bytes, *, source: str | None = None) -> str:
-    """UTF-8 text, with or without BOM (a BOM stays a character: it is reported, not hidden)."""
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise DecodeError("binary data, not text (a NUL byte)", source=source, where=f"byte {nul}")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise DecodeError(
-            f"not UTF-8 text (byte 0x{data[e.start]:02x}); other encodings are not read yet",
-            source=source,
-            where=f"byte {e.start}",
-        ) from None
 
 
 def _sniff(text: str) -> str:
