@@ -219,7 +219,7 @@ def detect_noise(
     """
     keep = sorted(protected)
     detectors = [DETECTORS[k] for k in DETECTORS if k in kinds]
-    detectors += [d for k, d in (extra or {}).items() if k in kinds and d not in detectors]
+    detectors += [d for k, d in (extra or {}).items() if k in kinds and d not in detectors]  # an engine's own
     found: list[Span] = []
     for _ in range(_MAX_PASSES):
         # a cut quote's " ..." is found by looking back to its header, so that detector reads

@@ -60,7 +60,8 @@ def clean_text(
 
     ``engine`` names the format (see ``threadclean.engines``); ``"auto"`` tells it from the
     text, and None reads a flat dump whatever the text looks like. Offsets in the result index
-    ``text`` itself (``input`` is None).
+    ``text`` itself (``input`` is None), except for a saved page, whose inputs are its posts'
+    bodies as the HTML parser writes them (``input`` is the post's id on the page).
 
     >>> quote = "办公室工作就是服务,为领导服务,为机关服务,为基层服务。参谋部永远是第一位的。"
     >>> result = clean_text("楼主说得好," + quote + "\\n" + quote + "{:soso_e121:}赞同")
@@ -73,6 +74,9 @@ def clean_text(
         raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
     reader = engines.find(text) if engine == "auto" else engines.by_name(engine) if engine else None
     document = reader.parse(text) if reader else None
+    if document is not None and document.records is not None:  # a page: its posts' bodies are the inputs
+        return _clean(_records(document.records), config or _DEFAULT, title=title or document.title, id=id,
+                      flat=False, document=document)
     return _clean([_Record(None, text, 0)], config or _DEFAULT, title=title, id=id, flat=True, document=document)
 
 
@@ -88,6 +92,10 @@ def clean_thread(
 
     Offsets in the result index each post's ``text`` (``input`` is the post's id).
     """
+    return _clean(_records(posts), config or _DEFAULT, title=title, id=id, flat=False)
+
+
+def _records(posts: Iterable[Mapping[str, Any] | str]) -> list[_Record]:
     records: list[_Record] = []
     base = 0
     seen: set[str] = set()
@@ -105,7 +113,7 @@ def clean_thread(
         seen.add(pid)
         records.append(_Record(pid, text, base, _opt_str(post.get("author")), _opt_str(post.get("time"))))
         base += len(text)
-    return _clean(records, config or _DEFAULT, title=title, id=id, flat=False)
+    return records
 
 
 def _opt_str(value: Any) -> str | None:
@@ -125,15 +133,16 @@ def _clean(
             markers = [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)]
             protected.append(markers)
             found = detect_noise(r.raw, kinds, protected=markers, extra=extra)
-            if document:  # post headers and separators first: structure wins over noise
+            if document and document.structure:  # post headers and separators first: structure wins
                 found = keep_disjoint(document.structure + [s for s in found if not _inside_any(s, document.structure)])
             noise.append(found)
-    if document:
+    if document is not None and document.records is None:
         return _clean_document(records[0], document, noise[0], protected[0], config, title=title, id=id)
     # a quote marker of threadclean's own layout stands where a quote was: no copy spans it
     segments, owner = [], []
     for k, (r, spans, marks) in enumerate(zip(records, noise, protected, strict=True)):
-        for piece in _split_at(r, gaps(0, len(r.raw), spans + marks), [(m.start, m.end) for m in marks]):
+        breaks = sorted([(m.start, m.end) for m in marks] + _quote_ends(r.raw, 0, len(r.raw), document))
+        for piece in _split_at(r, gaps(0, len(r.raw), spans + marks), breaks):
             segments.append(piece)
             owner.append(k)
     stream = build_stream(segments)
@@ -154,7 +163,7 @@ def _clean(
         regions = [_Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
         outside = []
     _assign_copies(regions, copies, stream)
-    _settle(regions, config)
+    _settle(regions, config, document)
     return _build(records, regions, outside, title=title, id=id, flat=flat)
 
 
@@ -176,7 +185,8 @@ def _clean_document(
                          post.end, inside, [])
         regions.append(region)
         marks = [m for m in markers if post.start <= m.start < post.end]
-        for piece in _split_at(record, gaps(post.start, post.end, inside + marks), [(m.start, m.end) for m in marks]):
+        breaks = sorted([(m.start, m.end) for m in marks] + _quote_ends(record.raw, post.start, post.end, document))
+        for piece in _split_at(record, gaps(post.start, post.end, inside + marks), breaks):
             segments.append(piece)
             owner.append(k)
     stream = build_stream(segments)
@@ -192,7 +202,7 @@ def _clean_document(
     times = [iso_time(t) if (t := document.posts[k].time) else None for k in owner]
     copies = find_copies(stream, headers=headers, authors=authors, times=times, config=config)
     _assign_copies(regions, copies, stream)
-    _settle(regions, config)
+    _settle(regions, config, document)
     outside = _outside(record, regions, noise)
     return _build([record], regions, outside, title=title, id=id, flat=False)
 
@@ -231,7 +241,14 @@ _MAX_ROUNDS = 3  # what one round takes out can only reveal a little more; a sec
 _PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout's marker will
 
 
-def _settle(regions: list[_Region], config: Config) -> None:
+def _quote_ends(raw: str, start: int, end: int, document: Document | None) -> list[tuple[int, int]]:
+    """Where the quote boxes of an engine's format close: no copy runs on past one."""
+    if document is None or document.quote_end is None:
+        return []
+    return [m.span() for m in document.quote_end.finditer(raw, start, end)]
+
+
+def _settle(regions: list[_Region], config: Config, document: Document | None = None) -> None:
     """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
 
     Taking quotes and noise out joins text that stood apart, and that can make more noise or
@@ -255,7 +272,8 @@ def _settle(regions: list[_Region], config: Config) -> None:
                 markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
                 if markers:  # as in the first round: a marker is no text and no copy spans it
                     pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
-                segments += _split_at(region.record, pieces, sorted(quotes + markers))
+                ends = _quote_ends(region.record.raw, region.start, region.end, document)
+                segments += _split_at(region.record, pieces, sorted(quotes + markers + ends))
             again = build_stream(segments)
             more = find_copies(again, config=config)
             if more:

@@ -1,10 +1,11 @@
 """Engines: the dump and page formats threadclean reads beyond a flat text.
 
 An engine is one module with its own patterns and a ``ENGINE`` entry: a ``sniff`` that tells
-whether a text is in its format, and a ``parse`` that returns a ``Document``: where each post
-lies in the text (with author, time and floor), the structural spans between posts (post
-headers, separators), and the engine's own noise detectors for what stands inside posts.
-Offsets index the text as given, so a result still rebuilds it exactly.
+whether a text is in its format, and a ``parse`` that returns a ``Document``. A dump engine
+says where each post lies in the text (with author, time and floor) and which spans between
+posts are structure (post headers, separators); offsets index the text as given. A page engine
+gives its posts as records whose text is each body's HTML as its parser writes it; offsets
+index those. Both bring their own noise detectors for what stands inside posts.
 
 To add an engine: write ``engines/NAME.py`` with its patterns, detectors and ``ENGINE``, and
 add it to ``REGISTRY`` below.
@@ -14,6 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+import regex
 
 from ..noise import Detector
 from ..spans import Span
@@ -37,6 +41,10 @@ class Document:
     posts: list[PostSpan]
     structure: list[Span] = field(default_factory=list)
     detectors: Mapping[str, Detector] = field(default_factory=dict)  # by the kind each finds
+    # a page: its posts as records (id, author, time, text = the body as the parser writes it)
+    records: list[dict[str, Any]] | None = None
+    title: str | None = None
+    quote_end: regex.Pattern[str] | None = None  # where a quote box closes: a copy stops there
 
 
 @dataclass(frozen=True)
@@ -47,9 +55,9 @@ class Engine:
 
 
 def _registry() -> dict[str, Engine]:
-    from . import bbs1984, stage1st
+    from . import bbs1984, discuz7, stage1st
 
-    return {e.name: e for e in (stage1st.ENGINE, bbs1984.ENGINE)}
+    return {e.name: e for e in (discuz7.ENGINE, stage1st.ENGINE, bbs1984.ENGINE)}
 
 
 def find(text: str) -> Engine | None:

@@ -56,6 +56,9 @@ MODERATION = regex.compile(r"提示: 作者被禁止或删除 内容自动屏蔽
 # The rating table under a post: "评分\n\n 参与人数 1战斗力 +1\n\n|昵称|...|\n\n查看全部评分".
 RATING = regex.compile(r"评分\s{1,8}参与人数[^\n]{0,100}(?:\n[^\n]{0,300}){0,60}?\n查看全部评分")
 
+# The end of a quote box: the quote stops there, whatever the reply's first words are.
+QUOTE_END = regex.compile(r"</blockquote>")
+
 _SNIFF = regex.compile(r"(?m)^#####[ \t\xa0]++\d{1,7}#[^\n]{0,80}?发表于 ")
 
 
@@ -149,6 +152,7 @@ def parse(text: str) -> Document:
             "moderation": find_moderation,
             "rating": find_ratings,
         },
+        quote_end=QUOTE_END,
     )
 
 

@@ -1,0 +1,84 @@
+"""Discuz! 6/7 ``viewthread.php`` pages, as saved from the browser (1984bbs and its kin).
+
+A post is a ``<table id="pid442374">``: the author in ``cite a``, the floor in
+``strong#postnum…``, the time after ``发表于`` in ``.postinfo``, the body in
+``#postmessage_…``. A quote is ``<div class="quote"><h5>引用:</h5><blockquote>原帖由 <i>X</i>
+于 T 发表 <a href="…findpost&pid=…"><img src="…/back.gif"></a><br />…</blockquote></div>``.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from .. import patterns as p
+from ..spans import Span
+from . import Document, Engine
+from . import html as h
+
+# The time in a post's info line: "发表于 2010-1-20 17:24".
+POSTED = regex.compile(rf"发表于 ({p.DATE_TIME})")
+
+# The caption of a quote box, once its tags are out: "引用:" ending its line or right before
+# "原帖由".
+QUOTE_CAPTION = regex.compile(r"引用:(?=[ \t]*+(?:\r?\n|$|原帖由))")
+
+# The " ..." Discuz puts where it cut a quote, right before the quote box closes.
+CUT_QUOTE = regex.compile(r"\s\.\.\.(?=\s{0,8}+</blockquote>)")
+
+
+# The end of a quote box: the quote stops there, whatever the reply's first words are.
+QUOTE_END = regex.compile(r"</blockquote>")
+
+
+def find_quote_captions(text: str) -> list[Span]:
+    """The "引用:" caption of a quote box.
+
+    >>> find_quote_captions("引用:原帖由 甲 于 2010-1-20 17:09 发表")[0].kind
+    'quote-mark'
+    """
+    return [Span(m.start(), m.end(), "quote-mark") for m in QUOTE_CAPTION.finditer(text)]
+
+
+def find_cut_quotes(text: str) -> list[Span]:
+    """The " ..." at the end of a cut quote, in the body's HTML.
+
+    >>> find_cut_quotes("引文 ... </blockquote>")[0].kind
+    'quote-truncation'
+    """
+    return [Span(m.start(), m.end(), "quote-truncation") for m in CUT_QUOTE.finditer(text)]
+
+
+def sniff(text: str) -> bool:
+    head = text[:400_000]
+    return '<table id="pid' in head and 'id="postmessage_' in head
+
+
+def parse(text: str) -> Document:
+    """The page's posts as records: id (the pid), author, time, floor and body HTML."""
+    tree = h.parser(text)
+    records = []
+    for table in tree.css("table[id^=pid]"):
+        body = table.css_first("[id^=postmessage_]")
+        if body is None:
+            continue
+        cite = table.css_first("cite a") or table.css_first("cite")
+        info = table.css_first(".postinfo")
+        posted = POSTED.search(info.text()) if info is not None else None
+        floor = table.css_first("strong[id^=postnum]")
+        records.append({
+            "id": table.attributes.get("id", "")[len("pid") :],
+            "author": cite.text(strip=True) if cite is not None else None,
+            "time": posted.group(1) if posted else None,
+            "floor": floor.text(strip=True) if floor is not None else None,
+            "text": body.inner_html or "",
+        })
+    title = tree.css_first("h1")
+    return Document(
+        [], [], {**h.DETECTORS, "quote-mark": find_quote_captions, "quote-truncation": find_cut_quotes},
+        records=records,
+        title=title.text(strip=True) if title is not None else None,
+        quote_end=QUOTE_END,
+    )
+
+
+ENGINE = Engine("discuz7-html", sniff, parse)
