@@ -38,6 +38,7 @@ class Copy:
     similarity: float
     explicit: bool
     header: dict[str, Any] | None
+    quoted: int | None = None  # an explicit quote: where its header's post held it, before redirects
 
 
 def _source_at(chain: Chain, t: int) -> int:
@@ -84,7 +85,7 @@ def select(found: Iterable[Found], *, min_chars: int, text: str) -> list[Copy]:
                 continue
             s0 = _source_at(c, a)
             s1 = _source_at(c, b - 1) + 1
-            out.append(Copy(a, b, s0, max(s1, s0 + 1), c.similarity, f.explicit, f.header))
+            out.append(Copy(a, b, s0, max(s1, s0 + 1), c.similarity, f.explicit, f.header, s0 if f.explicit else None))
             bisect.insort(taken, (a, b))
     return sorted(out, key=lambda c: c.target_start)
 

@@ -30,7 +30,7 @@ _ANCHOR_STEPS = (0, 8, 16, 32)  # where in a quote its anchors start
 _MAX_ANCHOR_HITS = 12  # earliest places an anchor is tried at
 _MAX_AUTHOR_POSTS = 30  # most recent posts of a quoted author that a quote is aligned with
 _MIN_CONTAINMENT = 0.5  # a candidate group must have a window at least this much inside its source
-_MAX_QUOTE_REGIONS = 24  # places a quote is aligned with at most
+_MAX_QUOTE_REGIONS = 24  # places a quote is aligned with at most (anchored ones first)
 _LOOKBACK = 200_000  # how far back (stream characters) a quote's exact anchors are looked for
 
 
@@ -49,18 +49,19 @@ def find_copies(
     headers: Sequence[Header] = (),
     authors: Sequence[str | None] = (),
     times: Sequence[str | None] = (),
+    ids: Sequence[str | None] = (),
     config: Config,
 ) -> list[Copy]:
     """Every repeated passage of the stream, as copies of their first appearance.
 
-    ``authors`` and ``times`` (per segment, times as ISO ``YYYY-MM-DDTHH:MM``) let an explicit
-    quote go straight to the post its header names.
+    ``authors``, ``times`` (ISO ``YYYY-MM-DDTHH:MM``) and post ``ids``, per segment, let an
+    explicit quote go straight to the post its header names or links.
     """
     if not config.collapse or not stream.text:
         return []
     with phase("candidates"):
         candidates = find_candidates(stream, config)
-    posts = _Posts(authors, times)
+    posts = _Posts(authors, times, ids)
     with phase("alignment"):
         found = [
             f
@@ -75,8 +76,12 @@ def find_copies(
 class _Posts:
     """Which segments each author wrote, and at what time: where a quote header points."""
 
-    def __init__(self, authors: Sequence[str | None], times: Sequence[str | None]) -> None:
+    def __init__(self, authors: Sequence[str | None], times: Sequence[str | None], ids: Sequence[str | None]) -> None:
         self.known = any(authors)
+        self.by_id: dict[str, list[int]] = defaultdict(list)
+        for k, pid in enumerate(ids):
+            if pid is not None:
+                self.by_id[pid].append(k)
         self.by_author: dict[str, list[int]] = defaultdict(list)
         self.by_stamp: dict[tuple[str, str], list[int]] = defaultdict(list)
         for k, author in enumerate(authors):
@@ -87,6 +92,8 @@ class _Posts:
 
     def quoted(self, meta: dict[str, Any], before: int) -> list[int] | None:
         """The segments a header can point at (earliest first), or None to search the text."""
+        if meta.get("post"):  # the page links the quoted post: that one, or none on this page
+            return [k for k in self.by_id.get(meta["post"], []) if k < before]
         if not self.known:
             return None
         author = meta.get("author") or ""
@@ -117,17 +124,22 @@ def _segment_range(stream: Stream, at: int) -> tuple[int, int]:
 
 
 def _guesses(
-    stream: Stream, start: int, end: int, candidates: list[Candidate], within: list[tuple[int, int]]
+    stream: Stream, start: int, end: int, candidates: list[Candidate], within: list[tuple[int, int]], *, slack: int
 ) -> list[int]:
-    """Where in earlier text a quote at ``[start, end)`` may begin: exact anchors from its first
-    characters, looked for in the stretches ``within``, and the sources of its LSH candidates."""
-    guesses: set[int] = set()
+    """Where in earlier text a quote at ``[start, end)`` may begin, best first: exact anchors
+    from its first characters, looked for in the stretches ``within``, and then, where no
+    anchor stands near, the sources of its LSH candidates (an edited quote)."""
+    anchored: set[int] = set()
     for lo, hi in within:
-        guesses |= _anchored(stream.text, start, end, lo, min(hi, start))
+        anchored |= _anchored(stream.text, start, end, lo, min(hi, start))
+    fuzzy: set[int] = set()
     for c in candidates:
-        if start <= c.target.start < end and any(lo <= c.source.start < hi for lo, hi in within):
-            guesses.add(max(0, c.source.start - (c.target.start - start)))
-    return sorted(guesses)
+        for lo, hi in within:
+            if start <= c.target.start < end and lo <= c.source.start < hi:
+                fuzzy.add(max(lo, c.source.start - (c.target.start - start)))
+    near = sorted(anchored)
+    far = [g for g in sorted(fuzzy) if not near or min(abs(g - a) for a in near) > slack]
+    return near + far
 
 
 def _anchored(text: str, start: int, end: int, lo: int, hi: int) -> set[int]:
@@ -157,18 +169,17 @@ def _resolve_quote(
     """The best source of one explicit quote, or nothing when it is not in the input."""
     header, end = bounded
     start = header.body_start
+    while start < end and stream.text[start] == " ":  # the space that stood between reply and quote
+        start += 1
     body = stream.text[start:end]
     quoted = posts.quoted(header.meta, header.segment)
     # authors known: the header names the post, and only that post is read; else the recent past
     within = [stream.bounds[k] for k in quoted] if quoted is not None else [(max(0, start - _LOOKBACK), start)]
     slack = config.max_gap * 4
     regions: list[tuple[int, int]] = []
-    for g in _guesses(stream, start, end, candidates, within):
+    for g in _guesses(stream, start, end, candidates, within, slack=slack)[:_MAX_QUOTE_REGIONS]:
         seg_start, seg_end = _segment_range(stream, g)
         regions.append((max(seg_start, g - slack), min(seg_end, start, g + len(body) + slack)))
-    if len(regions) > _MAX_QUOTE_REGIONS:  # boilerplate: the first places it was written and the latest
-        half = _MAX_QUOTE_REGIONS // 2
-        regions = regions[:half] + regions[-half:]
     if not regions and quoted:  # an edited quote no anchor finds: align with the posts whole
         regions = within
     best: Chain | None = None

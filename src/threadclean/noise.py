@@ -184,9 +184,14 @@ def find_quote_headers(text: str) -> list[Span]:
     '\\n引文'
     """
     return [
-        Span(m.start(), m.end(), "quote-header", {"author": m["author"], "time": iso_time(m["time"])})
+        Span(m.start(), m.end(), "quote-header", {"author": _name(m["author"]), "time": iso_time(m["time"])})
         for m in _header_matches(text)
     ]
+
+
+def _name(author: str) -> str:
+    """The author as written, without the markup a page may wrap it in (``<i>甲</i>``)."""
+    return p.INLINE_TAG.sub("", author).strip()
 
 
 #: The detector of each noise kind.

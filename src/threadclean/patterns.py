@@ -72,3 +72,6 @@ QUOTE_MARKER = regex.compile(r"\[quote #[^\s\]]{1,64} ¶\d{1,6}\]")
 
 # A paragraph break in a post's cleaned text: a blank line.
 PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*+\n")
+
+# An inline tag around a name in a page's quote header: "原帖由 <i>花想容</i> 于 ...".
+INLINE_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}+(?:\s[^<>]{0,200}+)?>")

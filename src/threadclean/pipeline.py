@@ -156,7 +156,8 @@ def _clean(
                     headers.append(Header(at, seg, s.meta))
     authors = [records[k].author for k in owner]
     times = [iso_time(t) if (t := records[k].time) else None for k in owner]
-    copies = find_copies(stream, headers=headers, authors=authors, times=times, config=config)
+    ids = [records[k].input for k in owner]
+    copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
     if flat:
         regions, outside = _flat_regions(records[0], noise[0], [_to_raw(stream, c) for c in copies])
     else:
@@ -200,7 +201,8 @@ def _clean_document(
                     headers.append(Header(at, seg, s.meta))
     authors = [document.posts[k].author for k in owner]
     times = [iso_time(t) if (t := document.posts[k].time) else None for k in owner]
-    copies = find_copies(stream, headers=headers, authors=authors, times=times, config=config)
+    ids = [document.posts[k].id for k in owner]
+    copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
     _assign_copies(regions, copies, stream)
     _settle(regions, config, document)
     outside = _outside(record, regions, noise)
@@ -353,7 +355,10 @@ def _assign_copies(regions: list[_Region], copies: list[Copy], stream: Stream) -
                 piece = replace(copy, target_start=a, target_end=b, source_start=s0, source_end=s1)
                 g0, g1, h0, h1, _ = _to_raw(stream, piece)
                 base = regions[k].record.base
-                regions[k].copies.append((g0 - base, g1 - base, replace(copy, source_start=h0, source_end=h1)))
+                quoted = int(stream.to_raw[copy.quoted]) if copy.quoted is not None else None
+                regions[k].copies.append(
+                    (g0 - base, g1 - base, replace(copy, source_start=h0, source_end=h1, quoted=quoted))
+                )
             k += 1
 
 
@@ -380,6 +385,7 @@ def _build(
             src = _locate(records, bases, copy.source_start, copy.source_end)
             k = max(0, bisect.bisect_right(starts, copy.source_start) - 1)
             source_region, source_text, _, source_pieces = built[k]
+            named = None if copy.quoted is None else built[max(0, bisect.bisect_right(starts, copy.quoted) - 1)][0].id
             header = copy.header or {}
             quotes.append(
                 Quote(
@@ -393,6 +399,7 @@ def _build(
                     author=header.get("author") or source_region.record.author,
                     time=header.get("time"),
                     paragraph=_paragraph(source_pieces, source_text, copy.source_start - source_region.record.base),
+                    quoted=named,
                 )
             )
         kept = not (flat and not text.strip() and not quotes)
@@ -462,8 +469,7 @@ def _renumber(posts: list[Post]) -> list[Post]:
 
 
 def _requote(q: Quote, new: dict[str, str]) -> Quote:
-    return Quote(new.get(q.post, q.post), q.origin, q.source, q.text, q.at, q.similarity, q.explicit, q.author,
-                 q.time, q.paragraph)
+    return replace(q, post=new.get(q.post, q.post), quoted=new.get(q.quoted, q.quoted) if q.quoted else None)
 
 
 def _stats(records: list[_Record], posts: list[Post], removed: list[Removal]) -> dict[str, Any]:

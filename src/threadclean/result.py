@@ -44,7 +44,8 @@ class Quote:
 
     ``post`` is the id of the post where the passage first appears and ``source`` its exact
     place; ``text`` is the copy as it stood (noise included) and ``at`` where it stood in the
-    post's cleaned ``text``.
+    post's cleaned ``text``. ``quoted`` is, for an explicit quote, the post its header named
+    (``post`` may be earlier still: where that post's words first appeared).
     """
 
     post: str
@@ -57,6 +58,7 @@ class Quote:
     author: str | None = None
     time: str | None = None
     paragraph: int = 1
+    quoted: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class Quote:
             "author": self.author,
             "time": self.time,
             "paragraph": self.paragraph,
+            "quoted": self.quoted,
         }
 
 

@@ -13,6 +13,8 @@ import regex
 from ..errors import InputError
 from ..spans import Span
 
+__all__ = ["Span", "find_hidden_jammer", "find_markup", "find_smiley_tags", "parser", "quote_headers", "text_of"]
+
 # A tag: "<br />", "<div class=\"quote\">", "</blockquote>", "<img src=... smilieid=\"1\">".
 TAG = regex.compile(r"<(?:/?[A-Za-z][A-Za-z0-9]{0,15}+(?:\s[^<>]{0,2000}+)?|!--[^>]{0,2000}?--)>")
 
@@ -72,3 +74,24 @@ def parser(text: str) -> Any:
     except ImportError:
         raise InputError("reading HTML pages needs selectolax: pip install 'threadclean[html]'") from None
     return LexborHTMLParser(text)
+
+
+def text_of(node: Any) -> str | None:
+    """A node's text, stripped, or None for no node."""
+    return node.text(strip=True) if node is not None else None
+
+
+def quote_headers(pattern: regex.Pattern[str]) -> Any:
+    """A detector of an engine's quote headers in body HTML: ``pattern`` names ``author`` and,
+    where the page links the quoted post, ``post`` (its id on the page)."""
+
+    def find_quote_headers(text: str) -> list[Span]:
+        out = []
+        for m in pattern.finditer(text):
+            meta = {"author": regex.sub(r"\s+", " ", m["author"]).strip()}
+            if "post" in pattern.groupindex and m["post"]:
+                meta["post"] = m["post"]
+            out.append(Span(m.start(), m.end(), "quote-header", meta))
+        return out
+
+    return find_quote_headers
