@@ -84,9 +84,11 @@ def _page(
         records.append({"id": pid, "author": author(node), "time": time(node), "text": content.inner_html or ""})
     unique: dict[str, dict[str, Any]] = {}
     for record in records:  # a post the page shows twice is one post
-        unique.setdefault(record["id"], record)
-    return Document([], [], {**h.DETECTORS, **detectors}, records=list(unique.values()), title=h.text_of(tree.css_first("title")),
-                    quote_end=QUOTE_END)
+        unique.setdefault(str(record["id"]), record)
+    return Document(
+        [], [], {**h.DETECTORS, **detectors}, records=list(unique.values()),
+        title=h.text_of(tree.css_first("title")), quote_end=QUOTE_END,
+    )
 
 
 def _strip_prefix(prefix: str) -> Callable[[Any], str | None]:
