@@ -12,7 +12,7 @@ import os
 import pytest
 
 from conftest import FIXTURES, summary
-from threadclean import rebuild
+from threadclean import engines, rebuild
 from threadclean.encoding import decode
 from threadclean.pipeline import clean_text, clean_thread
 from threadclean.readers import parse
@@ -32,7 +32,11 @@ def test_golden(case):
         expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     assert got == json.loads(expected_path.read_text(encoding="utf-8"))
     rebuilt = rebuild(result.to_dict())
-    if thread.text is not None:
+    engine = engines.find(raw) if thread.text is not None else None
+    document = engine.parse(raw) if engine else None
+    if document is not None and document.records is not None:  # a page: its posts' bodies
+        assert all(rebuilt[r["id"]] == r["text"] for r in document.records)
+    elif thread.text is not None:
         assert rebuilt[None] == raw
     else:
         assert all(rebuilt.get(p.id, "") == post["text"] for p, post in zip(result.posts, thread.posts, strict=True))
