@@ -129,22 +129,23 @@ def _guesses(
     """Where in earlier text a quote at ``[start, end)`` may begin, best first: exact anchors
     from its first characters, looked for in the stretches ``within``, and then, where no
     anchor stands near, the sources of its LSH candidates (an edited quote)."""
-    anchored: set[int] = set()
+    anchored: list[int] = []
     for lo, hi in within:
-        anchored |= _anchored(stream.text, start, end, lo, min(hi, start))
+        anchored += _anchored(stream.text, start, end, lo, min(hi, start))
     fuzzy: set[int] = set()
     for c in candidates:
         for lo, hi in within:
             if start <= c.target.start < end and lo <= c.source.start < hi:
                 fuzzy.add(max(lo, c.source.start - (c.target.start - start)))
-    near = sorted(anchored)
+    near = list(dict.fromkeys(anchored))  # in the order found: the surest first
     far = [g for g in sorted(fuzzy) if not near or min(abs(g - a) for a in near) > slack]
     return near + far
 
 
-def _anchored(text: str, start: int, end: int, lo: int, hi: int) -> set[int]:
-    """Where the first characters of the quote at ``[start, end)`` occur in ``text[lo:hi]``."""
-    guesses: set[int] = set()
+def _anchored(text: str, start: int, end: int, lo: int, hi: int) -> list[int]:
+    """Where the quote at ``[start, end)`` may begin in ``text[lo:hi]``, by exact anchors from
+    its first characters: the anchor at its very start first (the surest), then the later ones."""
+    guesses: list[int] = []
     for step in _ANCHOR_STEPS:
         width = min(_ANCHOR, end - start - step)
         if width < 2 or (step and width < _ANCHOR):
@@ -157,7 +158,8 @@ def _anchored(text: str, start: int, end: int, lo: int, hi: int) -> set[int]:
             at = text.find(anchor, at, hi)
             if at < 0:
                 break
-            guesses.add(max(0, at - step))
+            if at - step >= lo:
+                guesses.append(at - step)
             at += 1
             hits += 1
     return guesses
