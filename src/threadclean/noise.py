@@ -151,6 +151,26 @@ def find_edit_notes(text: str) -> list[Span]:
     return _find(p.EDIT_NOTE, "edit-note", text)
 
 
+def find_copy_buttons(text: str) -> list[Span]:
+    """The copy-link and copy-code buttons a Discuz page shows, as text dumps keep them.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "dwm 的使用 [复制链接]\\n$ make\\n复制代码\\n很好用"
+    >>> remove_spans(text, find_copy_buttons(text))
+    'dwm 的使用 \\n$ make\\n\\n很好用'
+    """
+    return _find(p.COPY_BUTTON, "chrome", text)
+
+
+def find_move_notes(text: str) -> list[Span]:
+    """A moderator's note that the thread was moved.
+
+    >>> find_move_notes("本主题由 管理员 于 2013-7-11 11:01 移动")[0].kind
+    'moderation'
+    """
+    return _find(p.MOVE_NOTE, "moderation", text)
+
+
 def iso_time(stamp: str) -> str:
     """A Discuz time as ISO 8601 (``2013-7-11 11:01`` to ``2013-07-11T11:01``); other text as is.
 
@@ -204,6 +224,8 @@ DETECTORS: dict[str, Detector] = {
     "quote-truncation": find_quote_truncations,
     "edit-note": find_edit_notes,
     "quote-header": find_quote_headers,
+    "chrome": find_copy_buttons,
+    "moderation": find_move_notes,
 }
 
 _MAX_PASSES = 4  # each pass can only uncover what the one before took out; two nearly always do

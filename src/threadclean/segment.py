@@ -55,8 +55,8 @@ def _trim(text: str, start: int, end: int, noise: list[Span], starts: list[int])
     for s in noise[i:]:
         if s.start >= end:
             break
-        if s.end > start:
-            a, b = min(a, max(s.start, start)), max(b, min(s.end, end))
+        if s.end > start:  # a span that starts in the region, or reaches into it, is all the region's
+            a, b = min(a, s.start), max(b, s.end)
     return a, b
 
 
