@@ -1,4 +1,4 @@
-"""Saved thread pages of the Western engines: Something Awful, vBulletin, phpBB, XenForo.
+"""Saved thread pages of the Western engines: Something Awful, vBulletin, phpBB, XenForo, SMF.
 
 Each engine names where a post lies on its page, who wrote it, and how its quote boxes say whom
 they quote; the body is the post's inner HTML as selectolax writes it. A quote header that
@@ -35,6 +35,11 @@ XF_QUOTE = regex.compile(
     r"<blockquote\s[^<>]{0,400}?data-quote=\"(?P<author>[^\"<>]{1,80})\""
     r"(?:[^<>]{0,200}?data-source=\"post: ?(?P<post>\d{1,12})\")?"
     r"[^<>]{0,400}>|(?<=<div class=\"bbCodeBlock-title\">\s{0,40})(?P<author2>[^<>\n]{1,80}?) said:"
+)
+# SMF 2: <div class="quoteheader"><div class="topslice_quote"><a href="index.php?topic=5.msg123#msg123">
+#   Quote from: Ann on May 3, 2021, 10:00:12 am</a></div></div><blockquote class="bbc_standard_quote">
+SMF_QUOTE = regex.compile(
+    r"<a\s[^<>]{0,300}?#msg(?P<post>\d{1,12})[^<>]{0,100}>Quote from: (?P<author>[^<>\n]{1,80}?) on [^<>\n]{1,80}</a>"
 )
 XF_EXPAND = regex.compile(r"Click to expand\.\.\.|Zum Vergrößern anklicken\.\.\.|Klicken zum Ausklappen\.\.\.")
 QUOTE_END = regex.compile(r"</blockquote>")
@@ -140,6 +145,27 @@ def parse_xenforo(text: str) -> Document:
     )
 
 
+def _smf_id(node: Any) -> str | None:
+    inner = node.css_first("div.inner[id^=msg_]")
+    return inner.attributes.get("id", "")[len("msg_") :] if inner is not None else None
+
+
+_SMF_DATE = regex.compile(r"[A-Z][a-z]{2,8} \d{1,2}, \d{4}, \d{1,2}:\d{2}(?::\d{2})? [ap]m")
+
+
+def _smf_time(node: Any) -> str | None:
+    m = _SMF_DATE.search(h.text_of(node.css_first(".keyinfo .smalltext")) or "")
+    return m.group() if m else None
+
+
+def parse_smf(text: str) -> Document:
+    return _page(
+        text, posts="div.post_wrapper", body="div.inner", post_id=_smf_id,
+        author=lambda n: h.text_of(n.css_first(".poster h4 a")) or h.text_of(n.css_first(".poster h4")),
+        time=_smf_time, detectors={"quote-header": h.quote_headers(SMF_QUOTE)},
+    )
+
+
 SOMETHINGAWFUL = Engine(
     "somethingawful-html", lambda t: '<table class="post' in t[:500_000] and "postbody" in t[:500_000],
     parse_somethingawful,
@@ -148,4 +174,5 @@ VBULLETIN = Engine("vbulletin-html", lambda t: 'id="post_message_' in t[:800_000
 PHPBB = Engine("phpbb-html", lambda t: 'class="postbody"' in t[:800_000] and "viewtopic.php" in t[:800_000],
                parse_phpbb)
 XENFORO = Engine("xenforo-html", lambda t: "js-post-" in t[:800_000] and "bbWrapper" in t[:800_000], parse_xenforo)
-ENGINES = (SOMETHINGAWFUL, VBULLETIN, PHPBB, XENFORO)
+SMF = Engine("smf-html", lambda t: 'class="post_wrapper"' in t[:800_000] and 'id="msg_' in t[:800_000], parse_smf)
+ENGINES = (SOMETHINGAWFUL, VBULLETIN, PHPBB, XENFORO, SMF)
