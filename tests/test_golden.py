@@ -49,4 +49,5 @@ def test_cleaning_the_text_output_again_changes_nothing(case):
     source = next(case.glob("input.*"))
     thread = parse(decode(source.read_bytes()))
     once = (clean_text(thread.text) if thread.text is not None else clean_thread(thread.posts)).render()
-    assert clean_thread(parse_layout(once)["posts"]).render() == once
+    again = parse_layout(once)
+    assert clean_thread(again["posts"], title=again["title"]).render() == once

@@ -15,7 +15,8 @@ FRAGMENTS = [
     "村夫 发表于 2013-7-11 11:01", " static/image/common/back.gif", " ...", "**** Hidden Message *****",
     "本帖最后由 X 于 2013-7-11 11:01 编辑", "原帖由 老王 于 2010-1-20 17:09 发表", "[quote #1 ¶2]",
     "=== #3 | a | b ===",
-    "#threadclean/1", "\n", "\n\n", " ", "\r\n", "\ufeff", "好", "a", "1 a", "\\", "|", "\u200b", "复制代码", "[复制链接]",
+    "#threadclean/1", "\n", "\n\n", " ", "\r\n", "\ufeff", "好", "a", "1 a", "\\", "|", "\u200b",
+    "复制代码", "[复制链接]",
 ]
 texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=30).map("".join)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
