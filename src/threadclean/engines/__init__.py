@@ -55,9 +55,10 @@ class Engine:
 
 
 def _registry() -> dict[str, Engine]:
-    from . import bbs1984, discuz, email, stage1st, western
+    from . import bbs1984, discuz, discuzmd, email, stage1st, western
 
-    return {e.name: e for e in (discuz.ENGINE, *western.ENGINES, stage1st.ENGINE, bbs1984.ENGINE, email.ENGINE)}
+    engines = (discuz.ENGINE, *western.ENGINES, stage1st.ENGINE, bbs1984.ENGINE, discuzmd.ENGINE, email.ENGINE)
+    return {e.name: e for e in engines}
 
 
 def find(text: str) -> Engine | None:
