@@ -69,3 +69,20 @@ def test_quote_truncation_needs_a_header():
 def test_only_chosen_kinds_run():
     text = "好{:5_108:}**** Hidden Message *****"
     assert [s.kind for s in detect_noise(text, {"smiley"})] == ["smiley"]
+
+
+def test_real_jammer_excerpts():
+    from conftest import shared_path
+    from threadclean.engines import html
+
+    rows = [line.split("\t") for line in shared_path("realdata", "jammer-excerpts", "jammer-excerpts.tsv")
+            .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    for _, _, kind, snippet in rows:
+        snippet = snippet.replace("\\n", "\n")
+        if kind in ("font.jammer", "span.display:none", "edit-notice+jammer"):
+            found = html.find_hidden_jammer(snippet)
+        elif "1point" in snippet and "隐藏" not in snippet and "楼" not in snippet:  # the site's text variant
+            found = [s for s in detect_noise(snippet, NOISE_KINDS) if s.kind == "jammer"]
+        else:
+            continue
+        assert found, snippet

@@ -54,6 +54,11 @@ def find_jammer(text: str) -> list[Span]:
     >>> text = "x = 1; y = 2; z = 3"  # code with spaces round '=' is not a jammer
     >>> find_jammer(text)
     []
+
+    Some sites use fixed strings instead; those scraped as text are known by name:
+
+    >>> remove_spans("a b c d. From 1point 3acres bbs", find_jammer("a b c d. From 1point 3acres bbs"))
+    'a b c d'
     """
     out: list[Span] = []
     for match in p.JAMMER_RUN.finditer(text):
@@ -73,7 +78,8 @@ def find_jammer(text: str) -> list[Span]:
             out.append(Span(end - 3 * min(pairs, _MAX_JAMMER_PAIRS), end, "jammer"))
         elif at_start:
             out.append(Span(start, start + 3 * min(pairs, _MAX_JAMMER_PAIRS), "jammer"))
-    return out
+    out += _find(p.SITE_JAMMER, "jammer", text)  # fixed strings a site uses instead
+    return sorted(out)
 
 
 def _find(pattern: p.regex.Pattern[str], kind: str, text: str) -> list[Span]:

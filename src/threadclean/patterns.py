@@ -22,6 +22,12 @@ JAMMER_PAIR = r"[ -;] [?-~]"
 #   "5 u4 B' i8 `$ T5 h6 M' t0 `1 ^"   (10 pairs, at the end of a line in the seed)
 JAMMER_RUN = regex.compile(rf"(?<!{JAMMER_PAIR})(?:{JAMMER_PAIR}){{5,}}+")
 
+# Site variants of the jammer that scrapes of 1point3acres keep as text: ". From 1point 3acres bbs",
+# "-baidu 1point3acres", "-baidu ????", ".本文原创自1point3acres论坛", ". 1point3acres".
+SITE_JAMMER = regex.compile(
+    r"\.?[ \t]?From 1point 3acres bbs|-baidu (?:1point3acres|\?{4})|\.?本文原创自1point3acres论坛|\. 1point3acres\b"
+)
+
 # Discuz X quote header: "村夫 发表于 2013-7-11 11:01". The author is one run of non-space
 # characters (Discuz names have no spaces), bounded so a CJK text without spaces is not
 # scanned quadratically; it stands at the start of a line or after a space or '>'.
