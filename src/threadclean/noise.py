@@ -78,11 +78,12 @@ def find_jammer(text: str) -> list[Span]:
             out.append(Span(end - 3 * min(pairs, _MAX_JAMMER_PAIRS), end, "jammer"))
         elif at_start:
             out.append(Span(start, start + 3 * min(pairs, _MAX_JAMMER_PAIRS), "jammer"))
-    out += _find(p.SITE_JAMMER, "jammer", text)  # fixed strings a site uses instead
+    out += spans_of(p.SITE_JAMMER, "jammer", text)  # fixed strings a site uses instead
     return sorted(out)
 
 
-def _find(pattern: p.regex.Pattern[str], kind: str, text: str) -> list[Span]:
+def spans_of(pattern: p.regex.Pattern[str], kind: str, text: str) -> list[Span]:
+    """Every match of ``pattern`` in ``text`` as a span of ``kind``: the body of most detectors."""
     return [Span(m.start(), m.end(), kind) for m in pattern.finditer(text)]
 
 
@@ -94,7 +95,7 @@ def find_hidden_markers(text: str) -> list[Span]:
     >>> remove_spans(text, find_hidden_markers(text))
     ' 谢谢楼主'
     """
-    return _find(p.HIDDEN_MARKER, "hidden-marker", text)
+    return spans_of(p.HIDDEN_MARKER, "hidden-marker", text)
 
 
 def find_smileys(text: str) -> list[Span]:
@@ -105,7 +106,7 @@ def find_smileys(text: str) -> list[Span]:
     >>> remove_spans(text, find_smileys(text))
     '加油啊 好'
     """
-    return _find(p.SMILEY_CODE, "smiley", text)
+    return spans_of(p.SMILEY_CODE, "smiley", text)
 
 
 def find_quote_images(text: str) -> list[Span]:
@@ -154,7 +155,7 @@ def find_edit_notes(text: str) -> list[Span]:
     >>> remove_spans(text, find_edit_notes(text))
     '\\n正文'
     """
-    return _find(p.EDIT_NOTE, "edit-note", text)
+    return spans_of(p.EDIT_NOTE, "edit-note", text)
 
 
 def find_copy_buttons(text: str) -> list[Span]:
@@ -165,7 +166,7 @@ def find_copy_buttons(text: str) -> list[Span]:
     >>> remove_spans(text, find_copy_buttons(text))
     'dwm 的使用 \\n$ make\\n\\n很好用'
     """
-    return _find(p.COPY_BUTTON, "chrome", text)
+    return spans_of(p.COPY_BUTTON, "chrome", text)
 
 
 def find_move_notes(text: str) -> list[Span]:
@@ -174,7 +175,7 @@ def find_move_notes(text: str) -> list[Span]:
     >>> find_move_notes("本主题由 管理员 于 2013-7-11 11:01 移动")[0].kind
     'moderation'
     """
-    return _find(p.MOVE_NOTE, "moderation", text)
+    return spans_of(p.MOVE_NOTE, "moderation", text)
 
 
 def iso_time(stamp: str) -> str:

@@ -1,15 +1,15 @@
-"""clean_text and clean_thread: noise, repeats, posts, and the account of every removal."""
+"""clean_text and clean_thread: noise, repeats, and the posts they leave (assembled in assemble.py)."""
 
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from . import engines
 from . import patterns as p
+from .assemble import Record, Region, build_result, outside_posts, own_pieces
 from .collapse import Copy
 from .config import Config
 from .dedup import Header, find_copies
@@ -17,35 +17,12 @@ from .engines import Document
 from .errors import InputError
 from .noise import detect_noise, iso_time
 from .normalize import Stream, build_stream
-from .result import CleanResult, Origin, Post, Quote, Removal
+from .result import CleanResult, Removal
 from .segment import split_posts
 from .spans import Span, gaps, keep_disjoint
 from .timing import phase
 
 _DEFAULT = Config()
-
-
-@dataclass(frozen=True, slots=True)
-class _Record:
-    """One input the offsets index: a JSON post (``input`` = its id) or the whole text (None)."""
-
-    input: str | None
-    raw: str
-    base: int  # where ``raw`` starts in the global offsets of the thread
-    author: str | None = None
-    time: str | None = None
-
-
-@dataclass
-class _Region:
-    """A post being built: its record and raw ``[start, end)``, its spans and quotes."""
-
-    id: str
-    record: _Record
-    start: int
-    end: int
-    noise: list[Span]
-    copies: list[tuple[int, int, Copy]]  # (start, end) in the record, and the copy it is part of
 
 
 def clean_text(
@@ -77,7 +54,7 @@ def clean_text(
     if document is not None and document.records is not None:  # a page: its posts' bodies are the inputs
         return _clean(_records(document.records), config or _DEFAULT, title=title or document.title, id=id,
                       flat=False, document=document)
-    return _clean([_Record(None, text, 0)], config or _DEFAULT, title=title, id=id, flat=True, document=document)
+    return _clean([Record(None, text, 0)], config or _DEFAULT, title=title, id=id, flat=True, document=document)
 
 
 def clean_thread(
@@ -95,8 +72,8 @@ def clean_thread(
     return _clean(_records(posts), config or _DEFAULT, title=title, id=id, flat=False)
 
 
-def _records(posts: Iterable[Mapping[str, Any] | str]) -> list[_Record]:
-    records: list[_Record] = []
+def _records(posts: Iterable[Mapping[str, Any] | str]) -> list[Record]:
+    records: list[Record] = []
     base = 0
     seen: set[str] = set()
     for n, post in enumerate(posts, 1):
@@ -111,7 +88,7 @@ def _records(posts: Iterable[Mapping[str, Any] | str]) -> list[_Record]:
         if pid in seen:
             raise InputError(f"two posts have the id {pid!r}", where=f"post {n}")
         seen.add(pid)
-        records.append(_Record(pid, text, base, _opt_str(post.get("author")), _opt_str(post.get("time"))))
+        records.append(Record(pid, text, base, _opt_str(post.get("author")), _opt_str(post.get("time"))))
         base += len(text)
     return records
 
@@ -121,7 +98,7 @@ def _opt_str(value: Any) -> str | None:
 
 
 def _clean(
-    records: list[_Record], config: Config, *, title: str | None, id: str | None, flat: bool,
+    records: list[Record], config: Config, *, title: str | None, id: str | None, flat: bool,
     document: Document | None = None,
 ) -> CleanResult:
     noise, protected = [], []
@@ -161,11 +138,11 @@ def _clean(
     if flat:
         regions, outside = _flat_regions(records[0], noise[0], [_to_raw(stream, c) for c in copies])
     else:
-        regions = [_Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
+        regions = [Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
         outside = []
     _assign_copies(regions, copies, stream)
     _settle(regions, config, document)
-    return _build(records, regions, outside, title=title, id=id, flat=flat)
+    return build_result(records, regions, outside, title=title, id=id, flat=flat)
 
 
 def _inside_any(span: Span, spans: list[Span]) -> bool:
@@ -173,7 +150,7 @@ def _inside_any(span: Span, spans: list[Span]) -> bool:
 
 
 def _clean_document(
-    record: _Record, document: Document, noise: list[Span], markers: list[Span], config: Config, *,
+    record: Record, document: Document, noise: list[Span], markers: list[Span], config: Config, *,
     title: str | None, id: str | None,
 ) -> CleanResult:
     """A text whose posts an engine found: each post is a segment with its author and time."""
@@ -182,7 +159,7 @@ def _clean_document(
     for k, post in enumerate(document.posts):
         i, j = bisect.bisect_left(starts, post.start), bisect.bisect_left(starts, post.end)
         inside = [s for s in noise[i:j] if s.end <= post.end]
-        region = _Region(post.id, replace(record, author=post.author, time=post.time), post.start,
+        region = Region(post.id, replace(record, author=post.author, time=post.time), post.start,
                          post.end, inside, [])
         regions.append(region)
         marks = [m for m in markers if post.start <= m.start < post.end]
@@ -205,24 +182,12 @@ def _clean_document(
     copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
     _assign_copies(regions, copies, stream)
     _settle(regions, config, document)
-    outside = _outside(record, regions, noise)
-    return _build([record], regions, outside, title=title, id=id, flat=False)
-
-
-def _outside(record: _Record, regions: list[_Region], noise: list[Span]) -> list[Removal]:
-    """Text outside every post: structure and noise there, and the white space between."""
-    starts = [s.start for s in noise]
-    outside: list[Removal] = []
-    for a, b in gaps(0, len(record.raw), [Span(r.start, r.end, "post") for r in regions]):
-        i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
-        between = [s for s in noise[i:j] if s.end <= b]
-        outside += [_removal(record, s) for s in between]
-        outside += [Removal("separator", Origin(None, x, y), record.raw[x:y]) for x, y in gaps(a, b, between)]
-    return sorted(outside, key=lambda r: r.origin.start)
+    outside = outside_posts(record, regions, noise)
+    return build_result([record], regions, outside, title=title, id=id, flat=False)
 
 
 def _split_at(
-    record: _Record, pieces: Iterable[tuple[int, int]], breaks: list[tuple[int, int]]
+    record: Record, pieces: Iterable[tuple[int, int]], breaks: list[tuple[int, int]]
 ) -> list[list[tuple[int, str]]]:
     """Kept pieces of a record as dedup segments, a new segment after every break."""
     out: list[list[tuple[int, str]]] = [[]]
@@ -250,7 +215,7 @@ def _quote_ends(raw: str, start: int, end: int, document: Document | None) -> li
     return [m.span() for m in document.quote_end.finditer(raw, start, end)]
 
 
-def _settle(regions: list[_Region], config: Config, document: Document | None = None) -> None:
+def _settle(regions: list[Region], config: Config, document: Document | None = None) -> None:
     """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
 
     Taking quotes and noise out joins text that stood apart, and that can make more noise or
@@ -270,7 +235,7 @@ def _settle(regions: list[_Region], config: Config, document: Document | None = 
         if config.collapse:
             segments = []
             for region in regions:
-                pieces, quotes = _own_pieces(region)
+                pieces, quotes = own_pieces(region)
                 markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
                 if markers:  # as in the first round: a marker is no text and no copy spans it
                     pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
@@ -285,9 +250,9 @@ def _settle(regions: list[_Region], config: Config, document: Document | None = 
             return
 
 
-def _noise_in_what_is_left(region: _Region, kinds: frozenset[str]) -> list[Span]:
+def _noise_in_what_is_left(region: Region, kinds: frozenset[str]) -> list[Span]:
     """Noise in a region's own words that only shows once its quotes and noise are out."""
-    pieces, quotes = _own_pieces(region)
+    pieces, quotes = own_pieces(region)
     raw = region.record.raw
     parts: list[str] = []
     placed: list[tuple[int, int, int]] = []  # (offset in the text read, raw offset, length)
@@ -327,8 +292,8 @@ def _to_raw(stream: Stream, copy: Copy) -> tuple[int, int, int, int, Copy]:
 
 
 def _flat_regions(
-    record: _Record, noise: list[Span], copies: list[tuple[int, int, int, int, Copy]]
-) -> tuple[list[_Region], list[Removal]]:
+    record: Record, noise: list[Span], copies: list[tuple[int, int, int, int, Copy]]
+) -> tuple[list[Region], list[Removal]]:
     header_at = {id(s.meta): s.start for s in noise if s.kind == "quote-header"}
     quote_ends = {header_at[id(c.header)]: g1 for _, g1, _, _, c in copies if c.explicit and id(c.header) in header_at}
     spans = split_posts(record.raw, noise, quote_ends)
@@ -336,11 +301,11 @@ def _flat_regions(
     regions = []
     for n, (a, b) in enumerate(spans, 1):
         i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
-        regions.append(_Region(str(n), record, a, b, noise[i:j], []))
-    return regions, _outside(record, regions, noise)
+        regions.append(Region(str(n), record, a, b, noise[i:j], []))
+    return regions, outside_posts(record, regions, noise)
 
 
-def _assign_copies(regions: list[_Region], copies: list[Copy], stream: Stream) -> None:
+def _assign_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> None:
     """Give each region the pieces of the copies that fall inside it (cut in stream offsets,
     where noise no longer stands between the characters)."""
     bounds = [(stream.at_or_after(r.record.base + r.start), stream.at_or_after(r.record.base + r.end)) for r in regions]
@@ -360,129 +325,3 @@ def _assign_copies(regions: list[_Region], copies: list[Copy], stream: Stream) -
                     (g0 - base, g1 - base, replace(copy, source_start=h0, source_end=h1, quoted=quoted))
                 )
             k += 1
-
-
-def _removal(record: _Record, span: Span) -> Removal:
-    return Removal(span.kind, Origin(record.input, span.start, span.end), record.raw[span.start : span.end], span.meta)
-
-
-def _build(
-    records: list[_Record], regions: list[_Region], outside: list[Removal], *, title: str | None, id: str | None,
-    flat: bool,
-) -> CleanResult:
-    built = []
-    for region in regions:
-        built.append((region, *_own_text(region)))
-    # where each global offset's post starts, to name a quote's canonical post
-    starts = [r.record.base + r.start for r, _, _, _ in built]
-    bases = [r.base for r in records]
-    posts: list[Post] = []
-    removed = list(outside)
-    for region, text, ats, _ in built:
-        rec = region.record
-        quotes = []
-        for (a, b, copy), at in zip(sorted(region.copies, key=lambda c: c[0]), ats, strict=True):
-            src = _locate(records, bases, copy.source_start, copy.source_end)
-            k = max(0, bisect.bisect_right(starts, copy.source_start) - 1)
-            source_region, source_text, _, source_pieces = built[k]
-            named = None if copy.quoted is None else built[max(0, bisect.bisect_right(starts, copy.quoted) - 1)][0].id
-            header = copy.header or {}
-            quotes.append(
-                Quote(
-                    post=source_region.id,
-                    origin=Origin(rec.input, a, b),
-                    source=src,
-                    text=rec.raw[a:b],
-                    at=at,
-                    similarity=copy.similarity,
-                    explicit=copy.explicit,
-                    author=header.get("author") or source_region.record.author,
-                    time=header.get("time"),
-                    paragraph=_paragraph(source_pieces, source_text, copy.source_start - source_region.record.base),
-                    quoted=named,
-                )
-            )
-        kept = not (flat and not text.strip() and not quotes)
-        own_removed = tuple(_removal(rec, s) for s in region.noise)
-        if kept:
-            posts.append(Post(region.id, text, Origin(rec.input, region.start, region.end), rec.author, rec.time,
-                              tuple(quotes), own_removed))
-        else:  # a line that held only noise is no post: its text goes to the thread's removals
-            removed += own_removed
-            removed += [Removal("separator", Origin(None, x, y), rec.raw[x:y])
-                        for x, y in gaps(region.start, region.end, region.noise)]
-    removed.sort(key=lambda r: (r.origin.input or "", r.origin.start))
-    posts = _renumber(posts) if flat else posts
-    return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=_stats(records, posts, removed))
-
-
-def _own_pieces(region: _Region) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The raw pieces of a region's own words, and its quotes' raw spans, both in order."""
-    quotes = sorted((a, b) for a, b, _ in region.copies)
-    quote_spans = [Span(a, b, "quote") for a, b in quotes]
-    loose = [s for s in region.noise if not any(a <= s.start and s.end <= b for a, b in quotes)]
-    return list(gaps(region.start, region.end, loose + quote_spans)), quotes
-
-
-def _own_text(region: _Region) -> tuple[str, list[int], list[tuple[int, int]]]:
-    """The region's own words, where in them each of its quotes stood, and the raw pieces."""
-    pieces, quotes = _own_pieces(region)
-    ats, length, qi = [], 0, 0
-    for a, b in pieces:
-        while qi < len(quotes) and quotes[qi][0] < a:
-            ats.append(length)
-            qi += 1
-        length += b - a
-    ats += [length] * (len(quotes) - qi)
-    raw = region.record.raw
-    return "".join(raw[a:b] for a, b in pieces), ats, pieces
-
-
-def _paragraph(pieces: list[tuple[int, int]], text: str, raw_at: int) -> int:
-    """The 1-based paragraph of a post's own text where raw offset ``raw_at`` falls."""
-    own = 0
-    for a, b in pieces:
-        if raw_at < b:
-            own += max(0, raw_at - a)
-            break
-        own += b - a
-    return 1 + len(p.PARAGRAPH_BREAK.findall(text[:own].lstrip()))
-
-
-def _locate(records: list[_Record], bases: list[int], g0: int, g1: int) -> Origin:
-    k = max(0, bisect.bisect_right(bases, g0) - 1)
-    # an empty record shares its base with the next one: take the one that holds the offset
-    while k + 1 < len(records) and records[k + 1].base <= g0 and len(records[k].raw) <= g0 - records[k].base:
-        k += 1
-    r = records[k]
-    return Origin(r.input, g0 - r.base, min(g1 - r.base, len(r.raw)))
-
-
-def _renumber(posts: list[Post]) -> list[Post]:
-    """Flat posts numbered 1, 2, ... once empty lines are gone, quotes following suit."""
-    new = {post.id: str(n) for n, post in enumerate(posts, 1)}
-    out = []
-    for post in posts:
-        quotes = tuple(_requote(q, new) for q in post.quotes)
-        out.append(Post(new[post.id], post.text, post.origin, post.author, post.time, quotes, post.removed))
-    return out
-
-
-def _requote(q: Quote, new: dict[str, str]) -> Quote:
-    return replace(q, post=new.get(q.post, q.post), quoted=new.get(q.quoted, q.quoted) if q.quoted else None)
-
-
-def _stats(records: list[_Record], posts: list[Post], removed: list[Removal]) -> dict[str, Any]:
-    kinds: Counter[str] = Counter()
-    chars: Counter[str] = Counter()
-    for r in removed + [x for post in posts for x in post.removed]:
-        kinds[r.kind] += 1
-        chars[r.kind] += len(r.text)
-    return {
-        "posts": len(posts),
-        "chars_in": sum(len(r.raw) for r in records),
-        "chars_out": sum(len(post.text) for post in posts),
-        "quotes": sum(len(post.quotes) for post in posts),
-        "chars_quoted": sum(len(q.text) for post in posts for q in post.quotes),
-        "removed": {k: {"count": kinds[k], "chars": chars[k]} for k in sorted(kinds)},
-    }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import regex
 
 from .. import patterns as p
-from ..noise import iso_time
+from ..noise import iso_time, spans_of
 from ..spans import Span
 from . import Document, Engine
 from . import html as h
@@ -50,7 +50,7 @@ def find_quote_captions(text: str) -> list[Span]:
     >>> find_quote_captions("引用:原帖由 甲 于 2010-1-20 17:09 发表")[0].kind
     'quote-mark'
     """
-    return [Span(m.start(), m.end(), "quote-mark") for m in QUOTE_CAPTION.finditer(text)]
+    return spans_of(QUOTE_CAPTION, "quote-mark", text)
 
 
 def find_cut_quotes(text: str) -> list[Span]:
@@ -59,7 +59,7 @@ def find_cut_quotes(text: str) -> list[Span]:
     >>> find_cut_quotes("引文 ... </blockquote>")[0].kind
     'quote-truncation'
     """
-    return [Span(m.start(), m.end(), "quote-truncation") for m in CUT_QUOTE.finditer(text)]
+    return spans_of(CUT_QUOTE, "quote-truncation", text)
 
 
 def find_linked_headers(text: str) -> list[Span]:

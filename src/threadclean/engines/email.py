@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import regex
 
+from ..noise import spans_of
 from ..spans import Span
 from . import Document, Engine, PostSpan
 
@@ -42,7 +43,7 @@ def find_quote_marks(text: str) -> list[Span]:
     >>> remove_spans(text, find_quote_marks(text))
     'Hi folks\\nolder\\nreply'
     """
-    return [Span(m.start(), m.end(), "quote-mark") for m in QUOTE_MARK.finditer(text)]
+    return spans_of(QUOTE_MARK, "quote-mark", text)
 
 
 def sniff(text: str) -> bool:

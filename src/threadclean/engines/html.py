@@ -11,6 +11,7 @@ from typing import Any
 import regex
 
 from ..errors import InputError
+from ..noise import spans_of
 from ..spans import Span
 
 __all__ = ["Span", "find_hidden_jammer", "find_markup", "find_smiley_tags", "parser", "quote_headers", "text_of"]
@@ -52,7 +53,7 @@ def find_hidden_jammer(text: str) -> list[Span]:
     >>> remove_spans(text, find_hidden_jammer(text))
     '好<br />'
     """
-    return [Span(m.start(), m.end(), "jammer") for m in HIDDEN.finditer(text)]
+    return spans_of(HIDDEN, "jammer", text)
 
 
 def find_smiley_tags(text: str) -> list[Span]:
@@ -61,7 +62,7 @@ def find_smiley_tags(text: str) -> list[Span]:
     >>> find_smiley_tags('<img src="images/smilies/default/smile.gif" smilieid="1" alt="" />')[0].kind
     'smiley'
     """
-    return [Span(m.start(), m.end(), "smiley") for m in SMILEY_TAG.finditer(text)]
+    return spans_of(SMILEY_TAG, "smiley", text)
 
 
 DETECTORS = {"jammer": find_hidden_jammer, "smiley": find_smiley_tags, "markup": find_markup}

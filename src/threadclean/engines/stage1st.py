@@ -22,6 +22,7 @@ from __future__ import annotations
 import regex
 
 from .. import patterns as p
+from ..noise import spans_of
 from ..spans import Span
 from . import Document, Engine, PostSpan
 
@@ -74,7 +75,7 @@ def find_markup(text: str) -> list[Span]:
     >>> remove_spans(text, find_markup(text))
     '甲 发表于 2024-1-2 10:00\\n引文回复'
     """
-    return [Span(m.start(), m.end(), "markup") for m in MARKUP.finditer(text)]
+    return spans_of(MARKUP, "markup", text)
 
 
 def find_smiley_images(text: str) -> list[Span]:
@@ -85,7 +86,7 @@ def find_smiley_images(text: str) -> list[Span]:
     >>> remove_spans(text, find_smiley_images(text))
     '好'
     """
-    return [Span(m.start(), m.end(), "smiley") for m in SMILEY_IMAGE.finditer(text)]
+    return spans_of(SMILEY_IMAGE, "smiley", text)
 
 
 def find_signatures(text: str) -> list[Span]:
@@ -96,7 +97,7 @@ def find_signatures(text: str) -> list[Span]:
     >>> remove_spans(text, find_signatures(text))
     '说得对\\n\\n'
     """
-    return [Span(m.start(), m.end(), "signature") for m in SIGNATURE.finditer(text)]
+    return spans_of(SIGNATURE, "signature", text)
 
 
 def find_attachments(text: str) -> list[Span]:
@@ -107,7 +108,7 @@ def find_attachments(text: str) -> list[Span]:
     >>> remove_spans(text, find_attachments(text))
     '\\n\\n'
     """
-    return [Span(m.start(), m.end(), "attachment") for m in ATTACHMENT.finditer(text)]
+    return spans_of(ATTACHMENT, "attachment", text)
 
 
 def find_moderation(text: str) -> list[Span]:
@@ -116,7 +117,7 @@ def find_moderation(text: str) -> list[Span]:
     >>> find_moderation("提示: 作者被禁止或删除 内容自动屏蔽")[0].kind
     'moderation'
     """
-    return [Span(m.start(), m.end(), "moderation") for m in MODERATION.finditer(text)]
+    return spans_of(MODERATION, "moderation", text)
 
 
 def find_ratings(text: str) -> list[Span]:
@@ -127,7 +128,7 @@ def find_ratings(text: str) -> list[Span]:
     >>> remove_spans(text, find_ratings(text))
     '正文\\n'
     """
-    return [Span(m.start(), m.end(), "rating") for m in RATING.finditer(text)]
+    return spans_of(RATING, "rating", text)
 
 
 def sniff(text: str) -> bool:
