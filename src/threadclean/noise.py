@@ -8,11 +8,10 @@ smiley code ends its line once the smiley is gone) and returns raw spans.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from . import patterns as p
-from .spans import Span, TextView, keep_disjoint
+from .spans import Span, TextView, keep_disjoint, overlaps_any
 
 Detector = Callable[[str], list[Span]]
 
@@ -267,15 +266,9 @@ def detect_noise(
             view = views[detector is find_quote_truncations]
             for span in detector(view.text):
                 fresh.extend(view.raw_spans(span.start, span.end, span.kind, span.meta))
-        fresh = [s for s in fresh if not _overlaps_any(s, found) and not _overlaps_any(s, keep)]
+        fresh = [s for s in fresh if not overlaps_any(s, found) and not overlaps_any(s, keep)]
         merged = keep_disjoint(found + fresh)
         if len(merged) == len(found):
             break
         found = merged
     return found
-
-
-def _overlaps_any(span: Span, spans: list[Span]) -> bool:
-    """Whether ``span`` overlaps one of ``spans`` (sorted and disjoint)."""
-    i = bisect.bisect_left(spans, span)
-    return any(s.start < span.end and span.start < s.end for s in spans[max(0, i - 1) : i + 1])

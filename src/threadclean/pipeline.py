@@ -19,7 +19,7 @@ from .noise import detect_noise, iso_time
 from .normalize import Stream, build_stream
 from .result import CleanResult, Removal
 from .segment import split_posts
-from .spans import Span, gaps, keep_disjoint
+from .spans import Span, gaps, keep_disjoint, overlaps_any
 from .timing import phase
 
 _DEFAULT = Config()
@@ -111,7 +111,8 @@ def _clean(
             protected.append(markers)
             found = detect_noise(r.raw, kinds, protected=markers, extra=extra)
             if document and document.structure:  # post headers and separators first: structure wins
-                found = keep_disjoint(document.structure + [s for s in found if not _inside_any(s, document.structure)])
+                structure = sorted(document.structure)
+                found = keep_disjoint(structure + [s for s in found if not overlaps_any(s, structure)])
             noise.append(found)
     if document is not None and document.records is None:
         return _clean_document(records[0], document, noise[0], protected[0], config, title=title, id=id)
@@ -143,10 +144,6 @@ def _clean(
     _assign_copies(regions, copies, stream)
     _settle(regions, config, document)
     return build_result(records, regions, outside, title=title, id=id, flat=flat)
-
-
-def _inside_any(span: Span, spans: list[Span]) -> bool:
-    return any(s.start < span.end and span.start < s.end for s in spans)
 
 
 def _clean_document(

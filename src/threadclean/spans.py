@@ -38,6 +38,16 @@ def keep_disjoint(spans: Iterable[Span]) -> list[Span]:
     return out
 
 
+def overlaps_any(span: Span, spans: list[Span]) -> bool:
+    """Whether ``span`` overlaps one of ``spans`` (sorted and disjoint), in log time.
+
+    >>> overlaps_any(Span(3, 5, "x"), [Span(0, 2, "a"), Span(4, 9, "b")])
+    True
+    """
+    i = bisect.bisect_left(spans, span)
+    return any(s.start < span.end and span.start < s.end for s in spans[max(0, i - 1) : i + 1])
+
+
 def remove_spans(text: str, spans: Iterable[Span]) -> str:
     """``text`` with the given (disjoint) spans cut out."""
     pieces, at = [], 0
