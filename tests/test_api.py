@@ -10,8 +10,9 @@ from threadclean import Config, ConfigError, clean_text, clean_thread
 
 
 def test_public_surface_is_small():
-    assert set(threadclean.__all__) >= {"clean_text", "clean_thread", "Config", "CleanResult", "rebuild"}
-    assert len(threadclean.__all__) <= 16
+    assert set(threadclean.__all__) >= {"clean_text", "clean_thread", "clean_pages", "clean_archive", "Config",
+                                        "CleanResult", "rebuild"}
+    assert len(threadclean.__all__) <= 18
 
 
 @pytest.mark.parametrize(

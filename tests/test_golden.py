@@ -17,7 +17,7 @@ from threadclean.encoding import decode
 from threadclean.pipeline import clean_text, clean_thread
 from threadclean.readers import parse
 
-CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "negative")
+CASES = sorted(p for p in FIXTURES.iterdir() if (p / "expected.json").exists())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

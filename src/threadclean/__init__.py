@@ -9,9 +9,10 @@ repeated passage into a reference to its first appearance.
 '好文'
 """
 
+from .archive import clean_archive
 from .config import NOISE_KINDS, Config
 from .errors import ConfigError, DecodeError, FormatError, InputError, ThreadcleanError
-from .pipeline import clean_text, clean_thread
+from .pipeline import clean_pages, clean_text, clean_thread
 from .rebuild import rebuild
 from .result import CleanResult, Post, Quote, Removal
 
@@ -29,6 +30,8 @@ __all__ = [
     "Quote",
     "Removal",
     "ThreadcleanError",
+    "clean_archive",
+    "clean_pages",
     "clean_text",
     "clean_thread",
     "rebuild",

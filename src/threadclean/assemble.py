@@ -49,7 +49,7 @@ def outside_posts(record: Record, regions: list[Region], noise: list[Span]) -> l
         i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
         between = [s for s in noise[i:j] if s.end <= b]
         outside += [removal_of(record, s) for s in between]
-        outside += [Removal("separator", Origin(None, x, y), record.raw[x:y]) for x, y in gaps(a, b, between)]
+        outside += [Removal("separator", Origin(record.input, x, y), record.raw[x:y]) for x, y in gaps(a, b, between)]
     return sorted(outside, key=lambda r: r.origin.start)
 
 
@@ -100,7 +100,7 @@ def build_result(
                               tuple(quotes), own_removed))
         else:  # a line that held only noise is no post: its text goes to the thread's removals
             removed += own_removed
-            removed += [Removal("separator", Origin(None, x, y), rec.raw[x:y])
+            removed += [Removal("separator", Origin(rec.input, x, y), rec.raw[x:y])
                         for x, y in gaps(region.start, region.end, region.noise)]
     removed.sort(key=lambda r: (r.origin.input or "", r.origin.start))
     posts = _renumber(posts) if flat else posts

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 import traceback
-from typing import IO
+from typing import IO, Any
 
 import click
+import regex
 
 from . import __version__
+from .archive import ArchiveReport, BatchProgress, clean_archive, clean_read
 from .config import NOISE_KINDS, Config
 from .encoding import decode
 from .errors import ThreadcleanError
-from .pipeline import clean_text, clean_thread
 from .readers import INPUT_FORMATS, parse
 from .result import CleanResult
+from .shards import COMPRESSIONS, OUTPUT_FORMATS
+from .sources import DEFAULT_PAGES
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -55,11 +60,7 @@ def clean(input: IO[bytes], fmt: str, output: IO[str], input_format: str, min_co
         config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
                         detectors=frozenset(NOISE_KINDS) - set(skip))
         thread = parse(decode(input.read(), source=source), source=source, input_format=input_format)
-        result: CleanResult = (
-            clean_text(thread.text, config=config, title=thread.title, id=thread.id, engine=thread.engine)
-            if thread.text is not None
-            else clean_thread(thread.posts, config=config, title=thread.title, id=thread.id)
-        )
+        result: CleanResult = clean_read([thread], names=[source], config=config)
     except ThreadcleanError as e:
         _fail(str(e) if getattr(e, "source", None) or not hasattr(e, "located") else str(e.located(source)), debug)
         return
@@ -71,6 +72,121 @@ def clean(input: IO[bytes], fmt: str, output: IO[str], input_format: str, min_co
         output.write("\n")
     else:
         output.write(result.render())
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for the shards and report.json (created if missing).")
+@click.option("--glob", help="Only files whose name matches this pattern, e.g. '*.md'.")
+@click.option("--exclude", multiple=True, help="Skip files whose name matches this pattern (repeatable).")
+@click.option("--pages", "pages", default=None,
+              help="A regex with groups (?P<thread>...) and (?P<page>...) that tells the pages of one thread "
+                   "from a file name (without extension); 'none' cleans every file alone.")
+@click.option("--shard-size", type=int, default=1000, show_default=True, help="Threads per output shard.")
+@click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="jsonl", show_default=True,
+              help="jsonl: threadclean/1 results, one a line; parquet: columns for corpus builders (needs pyarrow).")
+@click.option("--compress", type=click.Choice(COMPRESSIONS), default="none", show_default=True,
+              help="Compression of JSON Lines shards.")
+@click.option("--workers", type=int, default=None, help="Processes to clean with (default: the cores).")
+@click.option("--resume", is_flag=True, help="Continue a batch that was stopped, with the same settings.")
+@click.option("--strict", is_flag=True, help="Exit with 1 when any file or thread failed.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no table.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
+              help="How to read each file.")
+@click.option("--min-copy-chars", type=int, default=Config().min_copy_chars, show_default=True,
+              help="Shortest unmarked repeat (non-space characters) that is collapsed.")
+@click.option("--no-collapse", is_flag=True, help="Only strip noise; leave repeated passages in place.")
+@click.option("--skip", multiple=True, type=click.Choice(NOISE_KINDS), help="A noise kind not to detect (repeatable).")
+@click.option("--debug", is_flag=True, help="Show a traceback with an error.")
+def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tuple[str, ...], pages: str | None,
+          shard_size: int, output_format: str, compress: str, workers: int | None, resume: bool, strict: bool,
+          quiet: bool, input_format: str, min_copy_chars: int, no_collapse: bool, skip: tuple[str, ...],
+          debug: bool) -> None:
+    """Clean every thread under SOURCES (folders, files, JSON Lines of threads, .gz/.bz2/.xz/.zst, - for stdin)
+    into sharded JSON Lines in OUTPUT, with a report."""
+    show = None if quiet else _Progress()
+    try:
+        config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
+                        detectors=frozenset(NOISE_KINDS) - set(skip))
+        os.makedirs(output, exist_ok=True)
+        report = clean_archive(
+            sources, output, config=config, input_format=input_format, glob=glob, exclude=exclude,
+            pages=DEFAULT_PAGES if pages is None else [] if pages == "none" else [pages],
+            shard_size=shard_size, output_format=output_format, compress=compress, workers=workers,
+            resume=resume, progress=show, stdin=sys.stdin.buffer,
+        )
+    except (ThreadcleanError, OSError, regex.error) as e:
+        _fail(str(e), debug)
+        return
+    finally:
+        if show is not None:
+            show.close()
+    if not quiet:
+        click.echo(_table(report, output))
+    sys.exit(EXIT_PARTIAL if strict and report.failed else EXIT_OK)
+
+
+class _Progress:
+    """A live bar on a terminal, a log line every few seconds elsewhere."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.last = 0.0
+        self.seen: BatchProgress | None = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="B", unit_scale=True, unit_divisor=1024, dynamic_ncols=True, file=sys.stderr)
+
+    def __call__(self, p: BatchProgress) -> None:
+        self.seen = p
+        if self.bar is not None:
+            self.bar.total = p.bytes_total
+            self.bar.n = p.bytes_done
+            self.bar.set_postfix_str(f"{p.threads} threads, {p.failed} failed", refresh=False)
+            self.bar.update(0)
+        elif time.monotonic() - self.last >= _LOG_EVERY:
+            self.last = time.monotonic()
+            of = f" of {p.bytes_total / 1e6:.1f}" if p.bytes_total else ""
+            click.echo(f"threadclean: {p.threads} threads, {p.failed} failed, {p.bytes_done / 1e6:.1f}{of} MB",
+                       err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.seen is not None:  # a log always ends with where the batch stopped
+            self.last = 0.0
+            self(self.seen)
+
+
+_LOG_EVERY = 5.0  # seconds between progress lines when not on a terminal
+
+
+def _table(report: ArchiveReport, output: str) -> str:
+    rows = [
+        ("threads written", f"{report.threads:,}"),
+        ("threads failed", f"{report.failed:,}"),
+        ("posts", f"{report.posts:,}"),
+        ("bytes in / out", f"{report.bytes_in:,} / {report.bytes_out:,}"),
+        ("characters in / out", f"{report.chars_in:,} / {report.chars_out:,}"),
+        ("copies collapsed", f"{report.quotes:,} ({report.chars_quoted:,} characters)"),
+    ]
+    rows += [(f"noise: {kind}", f"{f['count']:,} ({f['chars']:,} characters)")
+             for kind, f in sorted(report.removed.items())]
+    rows.append(("seconds", f"{report.seconds:,.1f}" + (f" (resumed after {report.resumed_shards} shards)"
+                                                         if report.resumed_shards else "")))
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{k:<{width}}  {v}" for k, v in rows]
+    lines += [f"error: {e['path']}" + (f" line {e['line']}" if e.get("line") else "") + f": {e['reason']}"
+              for e in report.errors[:_SHOWN_ERRORS]]
+    if len(report.errors) > _SHOWN_ERRORS:
+        lines.append(f"... and {len(report.errors) - _SHOWN_ERRORS} more errors")
+    lines.append(f"report: {os.path.join(output, 'report.json')}")
+    return "\n".join(lines)
+
+
+_SHOWN_ERRORS = 20
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -97,25 +97,73 @@ def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def clean_pages(
+    pages: Sequence[str],
+    *,
+    names: Sequence[str] | None = None,
+    config: Config | None = None,
+    title: str | None = None,
+    id: str | None = None,
+    engine: str | None = "auto",
+) -> CleanResult:
+    """Clean one thread saved as several pages, in order, as one thread: a quote on a later page
+    collapses into the earlier page it came from.
+
+    Offsets index each page, whose ``input`` is its name in ``names`` (default ``page 1``,
+    ``page 2``, ...), or for saved HTML pages each post's body, as with ``clean_text``. The
+    format is told from the first page.
+
+    >>> quote = "办公室工作就是服务,为领导服务,为机关服务,为基层服务。参谋部永远是第一位的。"
+    >>> result = clean_pages(["楼主说得好," + quote, quote + "\\n赞同"])
+    >>> [(p.id, p.origin.input, p.text) for p in result.posts][1:]
+    [('2', 'page 2', ''), ('3', 'page 2', '赞同')]
+    >>> result.posts[1].quotes[0].post
+    '1'
+    """
+    names = list(names) if names is not None else [f"page {n}" for n in range(1, len(pages) + 1)]
+    if len(names) != len(pages) or len(set(names)) != len(names):
+        raise ValueError("clean_pages needs one distinct name per page")
+    if len(pages) == 1:
+        return clean_text(pages[0], config=config, title=title, id=id, engine=engine)
+    if not pages:
+        return _clean([], config or _DEFAULT, title=title, id=id, flat=False)
+    reader = engines.find(pages[0]) if engine == "auto" else engines.by_name(engine) if engine else None
+    documents = [reader.parse(text) for text in pages] if reader else []
+    if documents and documents[0].records is not None:  # saved pages: all their posts, in order
+        posts = [r for d in documents for r in (d.records or [])]
+        return _clean(_records(posts), config or _DEFAULT, title=title or documents[0].title, id=id, flat=False,
+                      document=documents[0])
+    records, base = [], 0
+    for name, text in zip(names, pages, strict=True):
+        records.append(Record(name, text, base))
+        base += len(text)
+    return _clean(records, config or _DEFAULT, title=title, id=id, flat=True,
+                  document=documents[0] if documents else None, pages=documents or None)
+
+
 def _clean(
     records: list[Record], config: Config, *, title: str | None, id: str | None, flat: bool,
-    document: Document | None = None,
+    document: Document | None = None, pages: list[Document] | None = None,
 ) -> CleanResult:
+    """``document`` is the engine's reading (its detectors, where its quotes end); ``pages`` are
+    a dump engine's readings of each record, where its posts lie."""
+    if document is not None and document.records is None and pages is None:
+        pages = [document]
     noise, protected = [], []
     # a byte-order mark is noise at the start of a file, not at the start of every post
     kinds = config.detectors if flat else config.detectors - {"bom"}
     extra = document.detectors if document else None
     with phase("noise"):
-        for r in records:
+        for k, r in enumerate(records):
             markers = [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)]
             protected.append(markers)
             found = detect_noise(r.raw, kinds, protected=markers, extra=extra)
-            if document and document.structure:  # post headers and separators first: structure wins
-                structure = sorted(document.structure)
+            if pages and pages[k].structure:  # post headers and separators first: structure wins
+                structure = sorted(pages[k].structure)
                 found = keep_disjoint(structure + [s for s in found if not overlaps_any(s, structure)])
             noise.append(found)
-    if document is not None and document.records is None:
-        return _clean_document(records[0], document, noise[0], protected[0], config, title=title, id=id)
+    if pages is not None:
+        return _clean_document(records, pages, noise, protected, config, title=title, id=id)
     # a quote marker of threadclean's own layout stands where a quote was: no copy spans it
     segments, owner = [], []
     for k, (r, spans, marks) in enumerate(zip(records, noise, protected, strict=True)):
@@ -124,20 +172,21 @@ def _clean(
             segments.append(piece)
             owner.append(k)
     stream = build_stream(segments)
-    headers = []
-    for k, (r, spans) in enumerate(zip(records, noise, strict=True)):
-        for s in spans:
-            if s.kind == "quote-header" and s.meta:
-                at = stream.at_or_after(r.base + s.end)
-                seg = stream.segment_at(at)
-                if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
-                    headers.append(Header(at, seg, s.meta))
+    headers = _headers(stream, owner, [(r.base, spans) for r, spans in zip(records, noise, strict=True)])
     authors = [records[k].author for k in owner]
     times = [iso_time(t) if (t := records[k].time) else None for k in owner]
     ids = [records[k].input for k in owner]
     copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
     if flat:
-        regions, outside = _flat_regions(records[0], noise[0], [_to_raw(stream, c) for c in copies])
+        raw = [_to_raw(stream, c) for c in copies]
+        regions: list[Region] = []
+        outside: list[Removal] = []
+        for k, r in enumerate(records):
+            mine = [(g0 - r.base, g1 - r.base, h0, h1, c) for g0, g1, h0, h1, c in raw
+                    if r.base <= g0 < r.base + len(r.raw)]
+            got, out = _flat_regions(r, noise[k], mine, first=len(regions) + 1)
+            regions += got
+            outside += out
     else:
         regions = [Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
         outside = []
@@ -146,41 +195,54 @@ def _clean(
     return build_result(records, regions, outside, title=title, id=id, flat=flat)
 
 
-def _clean_document(
-    record: Record, document: Document, noise: list[Span], markers: list[Span], config: Config, *,
-    title: str | None, id: str | None,
-) -> CleanResult:
-    """A text whose posts an engine found: each post is a segment with its author and time."""
-    starts = [s.start for s in noise]
-    regions, segments, owner = [], [], []
-    for k, post in enumerate(document.posts):
-        i, j = bisect.bisect_left(starts, post.start), bisect.bisect_left(starts, post.end)
-        inside = [s for s in noise[i:j] if s.end <= post.end]
-        region = Region(post.id, replace(record, author=post.author, time=post.time), post.start,
-                         post.end, inside, [])
-        regions.append(region)
-        marks = [m for m in markers if post.start <= m.start < post.end]
-        breaks = sorted([(m.start, m.end) for m in marks] + _quote_ends(record.raw, post.start, post.end, document))
-        for piece in _split_at(record, gaps(post.start, post.end, inside + marks), breaks):
-            segments.append(piece)
-            owner.append(k)
-    stream = build_stream(segments)
+def _headers(stream: Stream, owner: list[int], spans_of: list[tuple[int, list[Span]]]) -> list[Header]:
+    """The quote headers of each owner (its record's base and noise), placed in the stream."""
     headers = []
-    for k, region in enumerate(regions):
-        for s in region.noise:
+    for k, (base, spans) in enumerate(spans_of):
+        for s in spans:
             if s.kind == "quote-header" and s.meta:
-                at = stream.at_or_after(s.end)
+                at = stream.at_or_after(base + s.end)
                 seg = stream.segment_at(at)
                 if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
                     headers.append(Header(at, seg, s.meta))
-    authors = [document.posts[k].author for k in owner]
-    times = [iso_time(t) if (t := document.posts[k].time) else None for k in owner]
-    ids = [document.posts[k].id for k in owner]
+    return headers
+
+
+def _clean_document(
+    records: list[Record], pages: list[Document], noise: list[list[Span]], markers: list[list[Span]],
+    config: Config, *, title: str | None, id: str | None,
+) -> CleanResult:
+    """Texts whose posts an engine found: each post is a segment with its author and time."""
+    regions: list[Region] = []
+    segments: list[list[tuple[int, str]]] = []
+    owner: list[int] = []
+    posts: list[engines.PostSpan] = []
+    for record, document, spans, marks_in in zip(records, pages, noise, markers, strict=True):
+        starts = [s.start for s in spans]
+        for post in document.posts:
+            i, j = bisect.bisect_left(starts, post.start), bisect.bisect_left(starts, post.end)
+            inside = [s for s in spans[i:j] if s.end <= post.end]
+            region = Region(post.id, replace(record, author=post.author, time=post.time), post.start,
+                            post.end, inside, [])
+            marks = [m for m in marks_in if post.start <= m.start < post.end]
+            breaks = sorted([(m.start, m.end) for m in marks] + _quote_ends(record.raw, post.start, post.end, document))
+            for piece in _split_at(record, gaps(post.start, post.end, inside + marks), breaks):
+                segments.append(piece)
+                owner.append(len(regions))
+            regions.append(region)
+            posts.append(post)
+    stream = build_stream(segments)
+    headers = _headers(stream, owner, [(r.record.base, r.noise) for r in regions])
+    authors = [posts[k].author for k in owner]
+    times = [iso_time(t) if (t := posts[k].time) else None for k in owner]
+    ids = [posts[k].id for k in owner]
     copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
     _assign_copies(regions, copies, stream)
-    _settle(regions, config, document)
-    outside = outside_posts(record, regions, noise)
-    return build_result([record], regions, outside, title=title, id=id, flat=False)
+    _settle(regions, config, pages[0])
+    outside = []
+    for record, spans in zip(records, noise, strict=True):
+        outside += outside_posts(record, [r for r in regions if r.record.input == record.input], spans)
+    return build_result(records, regions, outside, title=title, id=id, flat=False)
 
 
 def _split_at(
@@ -289,14 +351,14 @@ def _to_raw(stream: Stream, copy: Copy) -> tuple[int, int, int, int, Copy]:
 
 
 def _flat_regions(
-    record: Record, noise: list[Span], copies: list[tuple[int, int, int, int, Copy]]
+    record: Record, noise: list[Span], copies: list[tuple[int, int, int, int, Copy]], *, first: int = 1
 ) -> tuple[list[Region], list[Removal]]:
     header_at = {id(s.meta): s.start for s in noise if s.kind == "quote-header"}
     quote_ends = {header_at[id(c.header)]: g1 for _, g1, _, _, c in copies if c.explicit and id(c.header) in header_at}
     spans = split_posts(record.raw, noise, quote_ends)
     starts = [s.start for s in noise]
     regions = []
-    for n, (a, b) in enumerate(spans, 1):
+    for n, (a, b) in enumerate(spans, first):
         i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
         regions.append(Region(str(n), record, a, b, noise[i:j], []))
     return regions, outside_posts(record, regions, noise)

@@ -1,0 +1,311 @@
+"""clean_archive: every thread under some folders and files, cleaned in parallel into shards.
+
+Jobs are listed in a fixed order and each shard holds a fixed range of them, so the output is
+the same bytes whatever the number of workers, and a batch that was stopped (even by SIGKILL)
+resumes at its first unfinished shard. Workers get a few jobs at a time and only so many are
+in flight, so memory stays flat however large the archive is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .config import Config
+from .encoding import decode
+from .errors import InputError, ThreadcleanError
+from .pipeline import clean_pages, clean_thread
+from .readers import Thread, parse
+from .result import CleanResult
+from .shards import COMPRESSIONS, OUTPUT_FORMATS, STATE, ShardWriter, read_json, shard_name, write_atomic
+from .sources import DEFAULT_PAGES, Job, list_jobs, read_all, total_bytes
+
+_CHUNK = 8  # jobs sent to a worker at a time
+_IN_FLIGHT = 4  # chunks queued per worker: enough to keep it busy, few enough to bound memory
+_COUNTERS = ("threads", "failed", "posts", "bytes_in", "bytes_out", "chars_in", "chars_out", "quotes", "chars_quoted")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchProgress:
+    """How far a batch is: threads written and failed, and bytes of the sources behind it."""
+
+    threads: int
+    failed: int
+    bytes_done: int
+    bytes_total: int | None
+
+
+@dataclass
+class ArchiveReport:
+    """What a batch did: threads, posts, bytes and characters in and out, noise by kind, copies
+    collapsed, and every error with its file (and line) and reason."""
+
+    threads: int = 0
+    failed: int = 0
+    posts: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    quotes: int = 0
+    chars_quoted: int = 0
+    removed: dict[str, dict[str, int]] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    shards: list[str] = field(default_factory=list)
+    resumed_shards: int = 0
+    seconds: float = 0.0
+    workers: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": "threadclean-batch/1", **dataclasses.asdict(self)}
+
+    def _add(self, stats: dict[str, Any]) -> None:
+        for name in _COUNTERS:
+            setattr(self, name, getattr(self, name) + stats.get(name, 0))
+        for kind, figures in stats.get("removed", {}).items():
+            mine = self.removed.setdefault(kind, {"count": 0, "chars": 0})
+            mine["count"] += figures["count"]
+            mine["chars"] += figures["chars"]
+        self.errors += stats.get("errors", [])
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    index: int
+    line: str | None
+    row: dict[str, Any] | None
+    stats: dict[str, Any]
+
+
+def clean_archive(
+    sources: Sequence[str] | str,
+    output: str,
+    *,
+    config: Config | None = None,
+    input_format: str = "auto",
+    glob: str | None = None,
+    exclude: Sequence[str] = (),
+    pages: Sequence[str] | None = DEFAULT_PAGES,
+    shard_size: int = 1000,
+    output_format: str = "jsonl",
+    compress: str = "none",
+    workers: int | None = None,
+    resume: bool = False,
+    progress: Callable[[BatchProgress], None] | None = None,
+    stdin: IO[bytes] | None = None,
+) -> ArchiveReport:
+    """Clean every thread under ``sources`` (folders, files, ``-`` for stdin) into ``output``.
+
+    Writes ``part-NNNNN.jsonl`` shards of ``shard_size`` threads (one threadclean/1 result a
+    line, with ``path`` and ``id`` naming where it came from) and ``report.json``; a bad file or
+    thread is reported in the report's ``errors`` and skipped. ``glob`` and ``exclude`` filter
+    the files found in folders by name. ``pages`` are the file-name
+    patterns that tell the pages of one thread (see ``threadclean.sources``); ``resume``
+    continues a batch written with the same settings.
+    """
+    sources = [sources] if isinstance(sources, str) else list(sources)
+    config = config or Config()
+    _check(shard_size=shard_size, output_format=output_format, compress=compress, workers=workers)
+    workers = workers or os.cpu_count() or 1
+    settings = {
+        "sources": sources, "glob": glob, "exclude": list(exclude), "pages": list(pages or ()),
+        "input_format": input_format, "shard_size": shard_size, "output_format": output_format, "compress": compress,
+        "config": {k: sorted(v) if isinstance(v, frozenset) else v for k, v in dataclasses.asdict(config).items()},
+    }
+    done = _prepare(output, settings, resume=resume, output_format=output_format, compress=compress)
+    report = ArchiveReport(workers=workers, resumed_shards=done)
+    for k in range(done):
+        report._add(read_json(_stats_path(output, k)))
+    started = time.perf_counter()
+    total = total_bytes(sources, glob=glob, exclude=exclude)
+    skip = done * shard_size
+    jobs = (j for j in list_jobs(sources, glob=glob, exclude=exclude, pages=pages, stdin=stdin) if j.index >= skip)
+    writer: ShardWriter | None = None
+    shard_stats: dict[str, Any] = {}
+    k = done
+    bytes_done = 0
+    try:
+        for job, outcome in _run(jobs, config, input_format, output_format, workers):
+            while job.index >= (k + 1) * shard_size or writer is None:
+                if writer is not None:
+                    _finish(writer, shard_stats, output, k, report)
+                    k += 1
+                writer, shard_stats = ShardWriter(output, k, fmt=output_format, compress=compress), {}
+            if outcome.line is not None:
+                writer.add(outcome.line, outcome.row or {})
+                outcome.stats["bytes_out"] = len(outcome.line.encode("utf-8")) + 1
+            _merge(shard_stats, outcome.stats)
+            bytes_done = max(bytes_done, job.done_bytes)
+            if progress is not None:
+                progress(BatchProgress(report.threads + shard_stats.get("threads", 0),
+                                       report.failed + shard_stats.get("failed", 0), bytes_done, total))
+        if writer is not None:
+            _finish(writer, shard_stats, output, k, report)
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
+    report.shards = sorted(f for f in os.listdir(output) if f.startswith("part-") and not f.endswith(".tmp"))
+    report.seconds = round(time.perf_counter() - started, 3)
+    write_atomic(os.path.join(output, "report.json"),
+                 json.dumps(report.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
+    return report
+
+
+def _check(*, shard_size: int, output_format: str, compress: str, workers: int | None) -> None:
+    if shard_size < 1:
+        raise ThreadcleanError(f"shard_size must be at least 1, not {shard_size}")
+    if output_format not in OUTPUT_FORMATS:
+        raise ThreadcleanError(f"output_format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
+    if compress not in COMPRESSIONS:
+        raise ThreadcleanError(f"compress must be one of {', '.join(COMPRESSIONS)}, not {compress!r}")
+    if output_format == "parquet" and compress != "none":
+        raise ThreadcleanError("Parquet shards are compressed inside; compress must be none")
+    if workers is not None and workers < 1:
+        raise ThreadcleanError(f"workers must be at least 1, not {workers}")
+
+
+def _stats_path(output: str, k: int) -> str:
+    return os.path.join(output, STATE, f"part-{k:05d}.json")
+
+
+def _prepare(output: str, settings: dict[str, Any], *, resume: bool, output_format: str, compress: str) -> int:
+    """Make the output folder ready; the number of shards a resumed batch already finished."""
+    state = os.path.join(output, STATE)
+    manifest = os.path.join(state, "batch.json")
+    os.makedirs(state, exist_ok=True)
+    existing = os.path.exists(manifest) or any(f.startswith("part-") for f in os.listdir(output))
+    if existing and not resume:
+        raise ThreadcleanError(f"{output} holds a batch already: resume it, or write to an empty folder")
+    if resume and os.path.exists(manifest) and read_json(manifest) != settings:
+        raise ThreadcleanError(f"{output} holds a batch made with other settings; it cannot be resumed with these")
+    for folder in (output, state):
+        for f in os.listdir(folder):
+            if f.endswith(".tmp"):
+                os.remove(os.path.join(folder, f))
+    write_atomic(manifest, json.dumps(settings, ensure_ascii=False, indent=1).encode("utf-8"))
+    done = 0
+    while os.path.exists(os.path.join(output, shard_name(done, fmt=output_format, compress=compress))):
+        done += 1
+    return done if all(os.path.exists(_stats_path(output, k)) for k in range(done)) else 0
+
+
+def _finish(writer: ShardWriter, stats: dict[str, Any], output: str, k: int, report: ArchiveReport) -> None:
+    # the figures first: a shard whose file exists is finished, and its figures must be there
+    write_atomic(_stats_path(output, k), json.dumps(stats, ensure_ascii=False).encode("utf-8"))
+    writer.finish()
+    report._add(stats)
+
+
+def _merge(into: dict[str, Any], stats: dict[str, Any]) -> None:
+    for name in _COUNTERS:
+        if name in stats:
+            into[name] = into.get(name, 0) + stats[name]
+    for kind, figures in stats.get("removed", {}).items():
+        mine = into.setdefault("removed", {}).setdefault(kind, {"count": 0, "chars": 0})
+        mine["count"] += figures["count"]
+        mine["chars"] += figures["chars"]
+    if stats.get("errors"):
+        into.setdefault("errors", []).extend(stats["errors"])
+
+
+def _run(
+    jobs: Iterable[Job], config: Config, input_format: str, output_format: str, workers: int
+) -> Iterator[tuple[Job, _Outcome]]:
+    """Each job with its outcome, in the jobs' order, from ``workers`` processes."""
+    if workers == 1:
+        for job in jobs:
+            yield job, clean_job(job, config=config, input_format=input_format, output_format=output_format)
+        return
+    pending: deque[tuple[list[Job], Future[list[_Outcome]]]] = deque()
+    with ProcessPoolExecutor(workers) as pool:
+        for chunk in _chunks(jobs, _CHUNK):
+            pending.append((chunk, pool.submit(_clean_chunk, chunk, config, input_format, output_format)))
+            while len(pending) >= _IN_FLIGHT * workers:
+                done, future = pending.popleft()
+                yield from zip(done, future.result(), strict=True)
+        while pending:
+            done, future = pending.popleft()
+            yield from zip(done, future.result(), strict=True)
+
+
+def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    chunk: list[Job] = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _clean_chunk(chunk: list[Job], config: Config, input_format: str, output_format: str) -> list[_Outcome]:
+    return [clean_job(job, config=config, input_format=input_format, output_format=output_format) for job in chunk]
+
+
+def clean_job(job: Job, *, config: Config, input_format: str = "auto", output_format: str = "jsonl") -> _Outcome:
+    """One thread of an archive cleaned into its output line, or the error that stopped it."""
+    if job.error is not None:
+        return _failed(job, job.error)
+    try:
+        if job.line is not None:
+            threads = [parse(decode(job.line, source=job.path), source=job.path, input_format="json")]
+            bytes_in, names = len(job.line), [job.path]
+        else:
+            blobs = [job.data] if job.data is not None else [read_all(page) for page in job.pages]
+            names = list(job.pages) or [job.path]
+            empty = [n for b, n in zip(blobs, names, strict=True) if not (b or b"").strip()]
+            if empty:
+                return _failed(job, "empty file, no thread in it" if len(names) == 1 else f"{empty[0]} is empty")
+            threads = [parse(decode(b or b"", source=n), source=n, input_format=input_format)
+                       for b, n in zip(blobs, names, strict=True)]
+            bytes_in = sum(len(b or b"") for b in blobs)
+        result = clean_read(threads, names=names, config=config)
+    except InputError as e:
+        place = e.where if job.line is None else (f"line {job.line_no}" + (f", {e.where}" if e.where else ""))
+        return _failed(job, f"{place}: {e.reason}" if place else e.reason)
+    except (OSError, EOFError, ValueError) as e:
+        return _failed(job, f"{type(e).__name__}: {e}")
+    except Exception as e:  # a bug, but one thread's: reported as such, and the batch goes on
+        return _failed(job, f"internal error ({type(e).__name__}: {e}); please report it")
+    doc = result.to_dict()
+    thread_id = result.id or job.id
+    out: dict[str, Any] = {"path": job.path, "id": thread_id}
+    if len(job.pages) > 1:
+        out["pages"] = list(job.pages)
+    out.update((k, v) for k, v in doc.items() if k != "id")
+    line = json.dumps(out, ensure_ascii=False)
+    stats = result.stats
+    row = None
+    if output_format == "parquet":
+        row = {"path": job.path, "id": thread_id, "title": result.title, "posts": stats["posts"],
+               "chars_in": stats["chars_in"], "chars_out": stats["chars_out"],
+               "text": "\n\n".join(p.text for p in result.posts), "result": line}
+    counted = {"threads": 1, "bytes_in": bytes_in, **{k: stats[k] for k in _COUNTERS if k in stats}}
+    counted["removed"] = stats["removed"]
+    return _Outcome(job.index, line, row, counted)
+
+
+def _failed(job: Job, reason: str) -> _Outcome:
+    error = {"path": job.path, "line": job.line_no or None, "reason": reason}
+    return _Outcome(job.index, None, None, {"failed": 1, "errors": [error]})
+
+
+def clean_read(threads: Sequence[Thread], *, names: Sequence[str], config: Config | None = None) -> CleanResult:
+    """One thread as read by ``readers.parse``, from one file or from each of its pages."""
+    first = threads[0]
+    if all(t.text is None for t in threads):
+        posts = [post for t in threads for post in t.posts]
+        return clean_thread(posts, config=config, title=first.title, id=first.id)
+    if any(t.text is None for t in threads):
+        raise InputError("the pages of one thread are in different formats (JSON and text)", source=names[0])
+    return clean_pages([t.text or "" for t in threads], names=names, config=config, title=first.title, id=first.id,
+                       engine=first.engine)
