@@ -208,6 +208,14 @@ def signatures(tokens: Tokens, wins: Windows, *, num_perm: int) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=8)
+def _banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) as ``MinHashLSH`` picks them; remembered, as picking them integrates
+    numerically (milliseconds, more than cleaning a short thread takes)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
 def _band_pairs(sigs: np.ndarray, *, bands: int, rows: int, per_bucket: int) -> np.ndarray:
     """(later, earlier) window pairs that share a band, each window with a bucket's earliest."""
     found = []
@@ -278,8 +286,8 @@ def find_candidates(stream: Stream, config: Config) -> Candidates:
     if wins.first.size < 2:
         return _none()
     sigs = signatures(tokens, wins, num_perm=config.num_perm)
-    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-    pairs = _band_pairs(sigs, bands=lsh.b, rows=lsh.r, per_bucket=min(2, config.max_candidates))
+    bands, rows = _banding(config.lsh_threshold, config.num_perm)
+    pairs = _band_pairs(sigs, bands=bands, rows=rows, per_bucket=min(2, config.max_candidates))
     if pairs.size == 0:
         return _none()
     codes = np.sort(pairs[:, 0].astype(np.int64) * sigs.shape[0] + pairs[:, 1])
