@@ -23,6 +23,7 @@ from .encoding import decode
 from .errors import InputError, ThreadcleanError
 from .pipeline import clean_pages, clean_thread
 from .readers import Thread, parse
+from .report import render_index, render_report
 from .result import CleanResult
 from .shards import COMPRESSIONS, OUTPUT_FORMATS, STATE, ShardWriter, read_json, shard_name, write_atomic
 from .sources import DEFAULT_PAGES, Job, list_jobs, read_all, total_bytes
@@ -100,6 +101,7 @@ def clean_archive(
     resume: bool = False,
     progress: Callable[[BatchProgress], None] | None = None,
     stdin: IO[bytes] | None = None,
+    report_dir: str | None = None,
 ) -> ArchiveReport:
     """Clean every thread under ``sources`` (folders, files, ``-`` for stdin) into ``output``.
 
@@ -108,7 +110,8 @@ def clean_archive(
     thread is reported in the report's ``errors`` and skipped. ``glob`` and ``exclude`` filter
     the files found in folders by name. ``pages`` are the file-name
     patterns that tell the pages of one thread (see ``threadclean.sources``); ``resume``
-    continues a batch written with the same settings.
+    continues a batch written with the same settings. ``report_dir`` also gets an HTML report
+    page per thread (see ``threadclean.report``) and an ``index.html`` of them.
     """
     sources = [sources] if isinstance(sources, str) else list(sources)
     config = config or Config()
@@ -120,6 +123,8 @@ def clean_archive(
         "config": {k: sorted(v) if isinstance(v, frozenset) else v for k, v in dataclasses.asdict(config).items()},
     }
     done = _prepare(output, settings, resume=resume, output_format=output_format, compress=compress)
+    if report_dir:
+        os.makedirs(report_dir, exist_ok=True)
     report = ArchiveReport(workers=workers, resumed_shards=done)
     for k in range(done):
         report._add(read_json(_stats_path(output, k)))
@@ -132,7 +137,7 @@ def clean_archive(
     k = done
     bytes_done = 0
     try:
-        for job, outcome in _run(jobs, config, input_format, output_format, workers):
+        for job, outcome in _run(jobs, config, input_format, output_format, workers, report_dir):
             while job.index >= (k + 1) * shard_size or writer is None:
                 if writer is not None:
                     _finish(writer, shard_stats, output, k, report)
@@ -153,6 +158,12 @@ def clean_archive(
             writer.abandon()
         raise
     report.shards = sorted(f for f in os.listdir(output) if f.startswith("part-") and not f.endswith(".tmp"))
+    if report_dir:
+        entries = (entry for n in range(k + 1) if os.path.exists(_stats_path(output, n))
+                 for entry in read_json(_stats_path(output, n)).get("pages", []))
+        with open(os.path.join(report_dir, "index.html.tmp"), "w", encoding="utf-8") as f:
+            f.writelines(render_index(entries, report.to_dict()))
+        os.replace(os.path.join(report_dir, "index.html.tmp"), os.path.join(report_dir, "index.html"))
     report.seconds = round(time.perf_counter() - started, 3)
     write_atomic(os.path.join(output, "report.json"),
                  json.dumps(report.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
@@ -212,22 +223,24 @@ def _merge(into: dict[str, Any], stats: dict[str, Any]) -> None:
         mine = into.setdefault("removed", {}).setdefault(kind, {"count": 0, "chars": 0})
         mine["count"] += figures["count"]
         mine["chars"] += figures["chars"]
-    if stats.get("errors"):
-        into.setdefault("errors", []).extend(stats["errors"])
+    for listed in ("errors", "pages"):
+        if stats.get(listed):
+            into.setdefault(listed, []).extend(stats[listed])
 
 
 def _run(
-    jobs: Iterable[Job], config: Config, input_format: str, output_format: str, workers: int
+    jobs: Iterable[Job], config: Config, input_format: str, output_format: str, workers: int, report_dir: str | None
 ) -> Iterator[tuple[Job, _Outcome]]:
     """Each job with its outcome, in the jobs' order, from ``workers`` processes."""
     if workers == 1:
         for job in jobs:
-            yield job, clean_job(job, config=config, input_format=input_format, output_format=output_format)
+            yield job, clean_job(job, config=config, input_format=input_format, output_format=output_format,
+                                 report_dir=report_dir)
         return
     pending: deque[tuple[list[Job], Future[list[_Outcome]]]] = deque()
     with ProcessPoolExecutor(workers) as pool:
         for chunk in _chunks(jobs, _CHUNK):
-            pending.append((chunk, pool.submit(_clean_chunk, chunk, config, input_format, output_format)))
+            pending.append((chunk, pool.submit(_clean_chunk, chunk, config, input_format, output_format, report_dir)))
             while len(pending) >= _IN_FLIGHT * workers:
                 done, future = pending.popleft()
                 yield from zip(done, future.result(), strict=True)
@@ -247,11 +260,16 @@ def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
         yield chunk
 
 
-def _clean_chunk(chunk: list[Job], config: Config, input_format: str, output_format: str) -> list[_Outcome]:
-    return [clean_job(job, config=config, input_format=input_format, output_format=output_format) for job in chunk]
+def _clean_chunk(
+    chunk: list[Job], config: Config, input_format: str, output_format: str, report_dir: str | None
+) -> list[_Outcome]:
+    return [clean_job(job, config=config, input_format=input_format, output_format=output_format,
+                      report_dir=report_dir) for job in chunk]
 
 
-def clean_job(job: Job, *, config: Config, input_format: str = "auto", output_format: str = "jsonl") -> _Outcome:
+def clean_job(
+    job: Job, *, config: Config, input_format: str = "auto", output_format: str = "jsonl", report_dir: str | None = None
+) -> _Outcome:
     """One thread of an archive cleaned into its output line, or the error that stopped it."""
     if job.error is not None:
         return _failed(job, job.error)
@@ -291,6 +309,11 @@ def clean_job(job: Job, *, config: Config, input_format: str = "auto", output_fo
                "text": "\n\n".join(p.text for p in result.posts), "result": line}
     counted = {"threads": 1, "bytes_in": bytes_in, **{k: stats[k] for k in _COUNTERS if k in stats}}
     counted["removed"] = stats["removed"]
+    if report_dir:
+        name = f"{job.index:08d}.html"
+        write_atomic(os.path.join(report_dir, name), render_report(doc, source=job.path).encode("utf-8"))
+        counted["pages"] = [{"file": name, "path": job.path, "id": thread_id, "title": result.title,
+                             **{k: stats[k] for k in ("posts", "chars_in", "chars_out", "quotes")}}]
     return _Outcome(job.index, line, row, counted)
 
 

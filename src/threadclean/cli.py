@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 import time
 import traceback
-from typing import IO, Any
+import webbrowser
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, Any, NoReturn
 
 import click
 import regex
@@ -18,6 +22,7 @@ from .config import NOISE_KINDS, Config
 from .encoding import decode
 from .errors import ThreadcleanError
 from .readers import INPUT_FORMATS, parse
+from .report import PAGE_SIZE, render_report
 from .result import CleanResult
 from .shards import COMPRESSIONS, OUTPUT_FORMATS
 from .sources import DEFAULT_PAGES
@@ -25,7 +30,7 @@ from .sources import DEFAULT_PAGES
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
 
-def _fail(message: str, debug: bool) -> None:
+def _fail(message: str, debug: bool) -> NoReturn:
     if debug:
         traceback.print_exc()
     click.echo(f"threadclean: error: {message}", err=True)
@@ -38,40 +43,92 @@ def cli() -> None:
     """Clean scraped forum threads: strip noise, collapse repeated quotes."""
 
 
+def _cleaning_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every command that cleans shares; the command gets them as ``config``."""
+
+    @functools.wraps(command)
+    def run(*args: Any, input_format: str, min_copy_chars: int, no_collapse: bool, skip: tuple[str, ...],
+            debug: bool, **kwargs: Any) -> None:
+        try:
+            config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
+                            detectors=frozenset(NOISE_KINDS) - set(skip))
+        except ThreadcleanError as e:
+            _fail(str(e), debug)
+        command(*args, config=config, input_format=input_format, debug=debug, **kwargs)
+
+    for option in reversed([
+        click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
+                     help="How to read the input: told from the text by default."),
+        click.option("--min-copy-chars", type=int, default=Config().min_copy_chars, show_default=True,
+                     help="Shortest unmarked repeat (non-space characters) that is collapsed."),
+        click.option("--no-collapse", is_flag=True, help="Only strip noise; leave repeated passages in place."),
+        click.option("--skip", multiple=True, type=click.Choice(NOISE_KINDS),
+                     help="A noise kind not to detect (repeatable)."),
+        click.option("--debug", is_flag=True, help="Show a traceback with an error."),
+    ]):
+        run = option(run)
+    return run
+
+
+def _read(inputs: Sequence[IO[bytes]], *, config: Config, input_format: str, debug: bool) -> tuple[CleanResult, str]:
+    """One thread from a file or stdin, or from its pages in order; the result and its source's name."""
+    names = []
+    for f in inputs:
+        name = getattr(f, "name", "-")
+        names.append("<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name)
+    try:
+        threads = []
+        for f, source in zip(inputs, names, strict=True):
+            threads.append(parse(decode(f.read(), source=source), source=source, input_format=input_format))
+        return clean_read(threads, names=names, config=config), names[0]
+    except ThreadcleanError as e:
+        _fail(str(e) if getattr(e, "source", None) or not hasattr(e, "located") else str(e.located(names[0])), debug)
+    except OSError as e:
+        _fail(f"{names[0]}: {e.strerror or e}", debug)
+    raise AssertionError("unreachable")
+
+
 @cli.command()
-@click.argument("input", type=click.File("rb"), default="-")
+@click.argument("inputs", type=click.File("rb"), nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: the cleaned thread in threadclean's layout; json: the threadclean/1 document.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="Where to write the result (default: stdout).")
-@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
-              help="How to read INPUT.")
-@click.option("--min-copy-chars", type=int, default=Config().min_copy_chars, show_default=True,
-              help="Shortest unmarked repeat (non-space characters) that is collapsed.")
-@click.option("--no-collapse", is_flag=True, help="Only strip noise; leave repeated passages in place.")
-@click.option("--skip", multiple=True, type=click.Choice(NOISE_KINDS), help="A noise kind not to detect (repeatable).")
-@click.option("--debug", is_flag=True, help="Show a traceback with an error.")
-def clean(input: IO[bytes], fmt: str, output: IO[str], input_format: str, min_copy_chars: int, no_collapse: bool,
-          skip: tuple[str, ...], debug: bool) -> None:
-    """Clean one thread: a flat text dump, a JSON thread or JSON Lines of posts (- for stdin)."""
-    name = getattr(input, "name", "-")
-    source = "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
-    try:
-        config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
-                        detectors=frozenset(NOISE_KINDS) - set(skip))
-        thread = parse(decode(input.read(), source=source), source=source, input_format=input_format)
-        result: CleanResult = clean_read([thread], names=[source], config=config)
-    except ThreadcleanError as e:
-        _fail(str(e) if getattr(e, "source", None) or not hasattr(e, "located") else str(e.located(source)), debug)
-        return
-    except OSError as e:
-        _fail(f"{source}: {e.strerror or e}", debug)
-        return
+@_cleaning_options
+def clean(inputs: tuple[IO[bytes], ...], fmt: str, output: IO[str], config: Config, input_format: str,
+          debug: bool) -> None:
+    """Clean one thread: a flat text dump, a dump or page format, a JSON thread or JSON Lines of
+    posts (- or nothing for stdin). Several INPUTS are the pages of one thread, in order."""
+    streams: tuple[IO[bytes], ...] = inputs or (sys.stdin.buffer,)
+    result, _ = _read(streams, config=config, input_format=input_format, debug=debug)
     if fmt == "json":
         output.write(json.dumps(result.to_dict(), ensure_ascii=False))
         output.write("\n")
     else:
         output.write(result.render())
+
+
+@cli.command()
+@click.argument("inputs", type=click.File("rb"), nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="report.html", show_default=True,
+              help="Where to write the page.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
+@click.option("--page-size", type=click.IntRange(min=1), default=PAGE_SIZE, show_default=True,
+              help="Posts drawn at a time in the page (longer threads are paged).")
+@_cleaning_options
+def show(inputs: tuple[IO[bytes], ...], output: str, open_page: bool, page_size: int, config: Config,
+         input_format: str, debug: bool) -> None:
+    """Write one self-contained HTML page showing what cleaning a thread did: noise marked by kind,
+    each collapsed copy linked to where its words first appeared. Several INPUTS are pages of one thread."""
+    result, source = _read(inputs, config=config, input_format=input_format, debug=debug)
+    page = render_report(result, page_size=page_size, source=source)
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(page)
+    except OSError as e:
+        _fail(f"{output}: {e.strerror or e}", debug)
+    if open_page:
+        webbrowser.open(Path(output).resolve().as_uri())
 
 
 @cli.command()
@@ -88,33 +145,26 @@ def clean(input: IO[bytes], fmt: str, output: IO[str], input_format: str, min_co
               help="jsonl: threadclean/1 results, one a line; parquet: columns for corpus builders (needs pyarrow).")
 @click.option("--compress", type=click.Choice(COMPRESSIONS), default="none", show_default=True,
               help="Compression of JSON Lines shards.")
+@click.option("--report-dir", type=click.Path(file_okay=False),
+              help="Also write an HTML report page per thread there, with an index page.")
 @click.option("--workers", type=int, default=None, help="Processes to clean with (default: the cores).")
 @click.option("--resume", is_flag=True, help="Continue a batch that was stopped, with the same settings.")
 @click.option("--strict", is_flag=True, help="Exit with 1 when any file or thread failed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no table.")
-@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
-              help="How to read each file.")
-@click.option("--min-copy-chars", type=int, default=Config().min_copy_chars, show_default=True,
-              help="Shortest unmarked repeat (non-space characters) that is collapsed.")
-@click.option("--no-collapse", is_flag=True, help="Only strip noise; leave repeated passages in place.")
-@click.option("--skip", multiple=True, type=click.Choice(NOISE_KINDS), help="A noise kind not to detect (repeatable).")
-@click.option("--debug", is_flag=True, help="Show a traceback with an error.")
+@_cleaning_options
 def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tuple[str, ...], pages: str | None,
-          shard_size: int, output_format: str, compress: str, workers: int | None, resume: bool, strict: bool,
-          quiet: bool, input_format: str, min_copy_chars: int, no_collapse: bool, skip: tuple[str, ...],
-          debug: bool) -> None:
+          shard_size: int, output_format: str, compress: str, report_dir: str | None, workers: int | None,
+          resume: bool, strict: bool, quiet: bool, config: Config, input_format: str, debug: bool) -> None:
     """Clean every thread under SOURCES (folders, files, JSON Lines of threads, .gz/.bz2/.xz/.zst, - for stdin)
     into sharded JSON Lines in OUTPUT, with a report."""
     show = None if quiet else _Progress()
     try:
-        config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
-                        detectors=frozenset(NOISE_KINDS) - set(skip))
         os.makedirs(output, exist_ok=True)
         report = clean_archive(
             sources, output, config=config, input_format=input_format, glob=glob, exclude=exclude,
             pages=DEFAULT_PAGES if pages is None else [] if pages == "none" else [pages],
             shard_size=shard_size, output_format=output_format, compress=compress, workers=workers,
-            resume=resume, progress=show, stdin=sys.stdin.buffer,
+            resume=resume, progress=show, stdin=sys.stdin.buffer, report_dir=report_dir,
         )
     except (ThreadcleanError, OSError, regex.error) as e:
         _fail(str(e), debug)
