@@ -1,0 +1,187 @@
+"""The HTML report: what it holds (every input format, paging), and how it behaves in a real
+browser (headless Chromium through Selenium): links go to their source, the legend names the
+noise kinds present, and a phone-wide window needs no sideways scrolling."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES, shared_path
+from threadclean import clean_text, clean_thread
+from threadclean.cli import cli
+from threadclean.report import render_index, render_report
+
+_VOID = {"meta", "br", "img", "input", "link", "hr"}
+
+
+class _Balance(HTMLParser):
+    """Checks that every element is closed in order, and collects ids and links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.external: list[str] = []  # anything the browser would fetch
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            assert a["id"] not in self.ids, f"duplicate id {a['id']}"
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href", "").startswith("#"):
+            assert "a" not in self.stack, "a link inside a link"
+            self.links.append(a["href"][1:])
+        if tag == "link" or a.get("src") or a.get("href", "#").split(":")[0] in ("http", "https", "//"):
+            self.external.append(f"<{tag}> {a}")
+        if tag not in _VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+
+
+def check(page: str) -> _Balance:
+    parser = _Balance()
+    parser.feed(page)
+    assert parser.stack == ["html"] or parser.stack == [], parser.stack
+    return parser
+
+
+SEED = FIXTURES / "seed-sample.txt"
+INPUTS = [SEED, FIXTURES / "json_thread" / "input.json", FIXTURES / "stage1st_md" / "input.md",
+          FIXTURES / "discuz_x_page" / "input.html", FIXTURES / "email_reply" / "input.txt"]
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.parent.name if p.parent != FIXTURES else p.name)
+def test_every_format_gives_a_whole_self_contained_page(path, tmp_path):
+    out = tmp_path / "report.html"
+    res = CliRunner().invoke(cli, ["show", str(path), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    parsed = check(page)
+    assert parsed.external == []
+    for target in parsed.links:  # every quote link has its passage, every badge its quote
+        assert target in parsed.ids
+
+
+def test_each_copy_links_its_first_appearance_and_each_kind_is_in_the_legend():
+    result = clean_text(SEED.read_text(encoding="utf-8"))
+    page = render_report(result)
+    n = sum(len(p.quotes) for p in result.posts)
+    assert n > 10
+    for k in range(n):
+        assert f'href="#c{k}"' in page and f'id="c{k}"' in page and f'href="#q{k}"' in page
+    legend = page[page.index('id="legend"') : page.index("</ul>", page.index('id="legend"'))]
+    for kind in result.stats["removed"]:
+        assert f'data-kind="{kind}"' in legend
+
+
+def test_long_threads_are_paged_and_links_know_their_page():
+    text = "这家面馆开了二十年，老板每天早上五点就开始熬汤，汤底是真的好"
+    posts = [text] + [f"第{k}楼：{text if k % 2 else '同意'}" for k in range(1, 450)]
+    result = clean_thread(posts)
+    page = render_report(result, page_size=100)
+    assert page.count("<template ") == 5
+    check(page)
+    data = json.loads(page.split('id="report-data">')[1].split("</script>")[0])
+    last = sum(len(p.quotes) for p in result.posts) - 1
+    assert data["where"]["c0"] == 0 and data["where"][f"q{last}"] == 4 and data["where"]["p450"] == 4
+
+
+def test_batch_report_dir_has_a_page_per_thread_and_an_index(tmp_path):
+    res = CliRunner().invoke(cli, ["batch", str(FIXTURES / "batch"), "-o", str(tmp_path / "out"), "--workers", "1",
+                                   "--report-dir", str(tmp_path / "html"), "-q"])
+    assert res.exit_code == 0, res.output
+    pages = sorted((tmp_path / "html").glob("0*.html"))
+    assert len(pages) == 3
+    index = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    check(index)
+    assert all(f'href="{p.name}"' in index for p in pages)
+    assert "".join(render_index([], {})).count("<tr>") == 1
+
+
+# ---- in a real browser ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="the browser test needs selenium (the test extra)")
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.skip("no headless Chromium here: apt-get install chromium chromium-driver (.ci/run does)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"):
+        options.add_argument(arg)
+    from selenium.webdriver.chrome.service import Service
+
+    b = webdriver.Chrome(options=options, service=Service(driver))
+    yield b
+    b.quit()
+
+
+def _visible(browser, element_id: str) -> bool:
+    return browser.execute_script(
+        "var r = document.getElementById(arguments[0]).getBoundingClientRect();"
+        "return r.top >= 0 && r.top < window.innerHeight;", element_id)
+
+
+def _check_in_browser(browser, report: Path, result) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1200, 900)
+    browser.get(report.as_uri())
+    legend = browser.find_element(By.ID, "legend").text
+    for kind in result.stats["removed"]:
+        assert kind in legend
+    copies = browser.find_elements(By.CSS_SELECTOR, "a.copy[href^='#c']")
+    assert copies, "no collapsed copy to follow"
+    last = copies[-1]
+    target = last.get_attribute("href").split("#")[1]
+    browser.execute_script("arguments[0].scrollIntoView()", last)
+    last.click()
+    assert browser.execute_script("return location.hash") == f"#{target}"
+    assert _visible(browser, target), "the quoted passage is not on screen after following the link"
+    badge = browser.find_element(By.CSS_SELECTOR, f"#{target} ~ .quoted-by, .quoted-by")
+    assert "repeated in" in badge.text
+    browser.set_window_size(390, 844)  # a phone
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_the_seed_report_in_a_browser(browser, tmp_path):
+    result = clean_text(SEED.read_text(encoding="utf-8"))
+    report = tmp_path / "seed.html"
+    report.write_text(render_report(result, source="seed"), encoding="utf-8")
+    _check_in_browser(browser, report, result)
+
+
+def test_a_stage1st_report_in_a_browser(browser, tmp_path):
+    path = sorted(shared_path("realdata", "stage1st-md").glob("*.md"))[0]
+    result = clean_text(path.read_text(encoding="utf-8"))
+    report = tmp_path / "s1.html"
+    report.write_text(render_report(result, source=path.name), encoding="utf-8")
+    _check_in_browser(browser, report, result)
+
+
+def test_a_link_to_another_page_of_a_long_thread(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    text = "这家面馆开了二十年，老板每天早上五点就开始熬汤，汤底是真的好"
+    posts = [text] + [f"第{k}楼：{text if k == 449 else '同意' + str(k)}" for k in range(1, 450)]
+    report = tmp_path / "long.html"
+    report.write_text(render_report(clean_thread(posts), page_size=100), encoding="utf-8")
+    browser.get(report.as_uri() + "#q0")  # the one copy, on the last page
+    link = browser.find_element(By.ID, "q0")
+    assert browser.find_element(By.CSS_SELECTOR, "nav.pager button[aria-current='page']").text == "5"
+    browser.execute_script("arguments[0].scrollIntoView()", link)
+    link.click()
+    assert browser.find_element(By.CSS_SELECTOR, "nav.pager button[aria-current='page']").text == "1"
+    assert _visible(browser, "c0")
