@@ -13,7 +13,9 @@ import pytest
 
 from conftest import shared_path
 from threadclean import clean_text, clean_thread, engines, rebuild
+from threadclean.archive import clean_read
 from threadclean.encoding import decode
+from threadclean.layout import parse as parse_layout
 from threadclean.readers import parse
 
 GATES = {  # folder: minimum mean of each figure
@@ -77,3 +79,15 @@ def test_every_real_file_cleans_and_rebuilds_exactly(path):
         result = clean_text(thread.text, engine=thread.engine)
     rebuilt = rebuild(result.to_dict())
     assert {k: rebuilt.get(k, "") for k in inputs} == inputs
+
+
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
+def test_every_real_file_cleaned_twice_is_unchanged(path):
+    """The text output read back keeps its posts, and its quote markers read as neither noise
+    nor copies: cleaning it again gives the same text."""
+    thread = parse(decode(path.read_bytes(), source=str(path)), source=str(path))
+    once = clean_read([thread], names=[str(path)]).render()
+    again = parse_layout(once)
+    twice = clean_thread(again["posts"], title=again["title"])
+    assert twice.render() == once
+    assert [p.id for p in twice.posts] == [p["id"] for p in again["posts"]]

@@ -59,6 +59,7 @@ class ArchiveReport:
     chars_quoted: int = 0
     removed: dict[str, dict[str, int]] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # threads partly left out of the repeat search
     shards: list[str] = field(default_factory=list)
     resumed_shards: int = 0
     seconds: float = 0.0
@@ -75,6 +76,7 @@ class ArchiveReport:
             mine["count"] += figures["count"]
             mine["chars"] += figures["chars"]
         self.errors += stats.get("errors", [])
+        self.warnings += stats.get("warnings", [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +225,7 @@ def _merge(into: dict[str, Any], stats: dict[str, Any]) -> None:
         mine = into.setdefault("removed", {}).setdefault(kind, {"count": 0, "chars": 0})
         mine["count"] += figures["count"]
         mine["chars"] += figures["chars"]
-    for listed in ("errors", "pages"):
+    for listed in ("errors", "warnings", "pages"):
         if stats.get(listed):
             into.setdefault(listed, []).extend(stats[listed])
 
@@ -309,6 +311,8 @@ def clean_job(
                "text": "\n\n".join(p.text for p in result.posts), "result": line}
     counted = {"threads": 1, "bytes_in": bytes_in, **{k: stats[k] for k in _COUNTERS if k in stats}}
     counted["removed"] = stats["removed"]
+    if "not_searched" in stats:
+        counted["warnings"] = [{"path": job.path, "id": thread_id, "warning": not_searched(stats["not_searched"])}]
     if report_dir:
         name = f"{job.index:08d}.html"
         write_atomic(os.path.join(report_dir, name), render_report(doc, source=job.path).encode("utf-8"))
@@ -332,3 +336,15 @@ def clean_read(threads: Sequence[Thread], *, names: Sequence[str], config: Confi
         raise InputError("the pages of one thread are in different formats (JSON and text)", source=names[0])
     return clean_pages([t.text or "" for t in threads], names=names, config=config, title=first.title, id=first.id,
                        engine=first.engine)
+
+
+def not_searched(figures: dict[str, Any]) -> str:
+    """What a thread's ``stats["not_searched"]`` says, in a sentence.
+
+    >>> not_searched({"posts": 2, "chars": 1500, "why": {"max_post_chars": 2}})
+    '2 posts (1,500 characters) over max_post_chars were not searched for repeats (their noise was removed)'
+    """
+    why = ", ".join(f"{n:,} over {cap}" if len(figures["why"]) > 1 else f"over {cap}"
+                    for cap, n in figures["why"].items())
+    return (f"{figures['posts']:,} post{'s' if figures['posts'] != 1 else ''} ({figures['chars']:,} characters) "
+            f"{why} were not searched for repeats (their noise was removed)")

@@ -39,6 +39,7 @@ class Region:
     end: int
     noise: list[Span]
     copies: list[tuple[int, int, Copy]]  # (start, end) in the record, and the copy it is part of
+    searched: bool = True  # within the caps of the repeat search (see limits.py)
 
 
 def outside_posts(record: Record, regions: list[Region], noise: list[Span]) -> list[Removal]:
@@ -59,7 +60,7 @@ def removal_of(record: Record, span: Span) -> Removal:
 
 def build_result(
     records: list[Record], regions: list[Region], outside: list[Removal], *, title: str | None, id: str | None,
-    flat: bool,
+    flat: bool, not_searched: dict[str, Any] | None = None,
 ) -> CleanResult:
     built = []
     for region in regions:
@@ -104,7 +105,10 @@ def build_result(
                         for x, y in gaps(region.start, region.end, region.noise)]
     removed.sort(key=lambda r: (r.origin.input or "", r.origin.start))
     posts = _renumber(posts) if flat else posts
-    return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=_stats(records, posts, removed))
+    stats = _stats(records, posts, removed)
+    if not_searched:
+        stats["not_searched"] = not_searched
+    return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=stats)
 
 
 def own_pieces(region: Region) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

@@ -17,7 +17,7 @@ import click
 import regex
 
 from . import __version__
-from .archive import ArchiveReport, BatchProgress, clean_archive, clean_read
+from .archive import ArchiveReport, BatchProgress, clean_archive, clean_read, not_searched
 from .config import NOISE_KINDS, Config
 from .encoding import decode
 from .errors import ThreadcleanError
@@ -27,7 +27,8 @@ from .result import CleanResult
 from .shards import COMPRESSIONS, OUTPUT_FORMATS
 from .sources import DEFAULT_PAGES
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+_DEFAULT = Config()
 
 
 def _fail(message: str, debug: bool) -> NoReturn:
@@ -48,10 +49,11 @@ def _cleaning_options(command: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def run(*args: Any, input_format: str, min_copy_chars: int, no_collapse: bool, skip: tuple[str, ...],
-            debug: bool, **kwargs: Any) -> None:
+            max_post_chars: int, max_thread_posts: int, max_thread_chars: int, debug: bool, **kwargs: Any) -> None:
         try:
             config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
-                            detectors=frozenset(NOISE_KINDS) - set(skip))
+                            detectors=frozenset(NOISE_KINDS) - set(skip), max_post_chars=max_post_chars,
+                            max_thread_posts=max_thread_posts, max_thread_chars=max_thread_chars)
         except ThreadcleanError as e:
             _fail(str(e), debug)
         command(*args, config=config, input_format=input_format, debug=debug, **kwargs)
@@ -59,11 +61,17 @@ def _cleaning_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed([
         click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
                      help="How to read the input: told from the text by default."),
-        click.option("--min-copy-chars", type=int, default=Config().min_copy_chars, show_default=True,
+        click.option("--min-copy-chars", type=int, default=_DEFAULT.min_copy_chars, show_default=True,
                      help="Shortest unmarked repeat (non-space characters) that is collapsed."),
         click.option("--no-collapse", is_flag=True, help="Only strip noise; leave repeated passages in place."),
         click.option("--skip", multiple=True, type=click.Choice(NOISE_KINDS),
                      help="A noise kind not to detect (repeatable)."),
+        click.option("--max-post-chars", type=int, default=_DEFAULT.max_post_chars, show_default=True,
+                     help="A longer post (a line, in a flat dump) is not searched for repeats, only cleaned of noise."),
+        click.option("--max-thread-posts", type=int, default=_DEFAULT.max_thread_posts, show_default=True,
+                     help="Posts after this many are not searched for repeats, only cleaned of noise."),
+        click.option("--max-thread-chars", type=int, default=_DEFAULT.max_thread_chars, show_default=True,
+                     help="Once the posts searched hold this many characters, later ones are not searched."),
         click.option("--debug", is_flag=True, help="Show a traceback with an error."),
     ]):
         run = option(run)
@@ -80,7 +88,10 @@ def _read(inputs: Sequence[IO[bytes]], *, config: Config, input_format: str, deb
         threads = []
         for f, source in zip(inputs, names, strict=True):
             threads.append(parse(decode(f.read(), source=source), source=source, input_format=input_format))
-        return clean_read(threads, names=names, config=config), names[0]
+        result = clean_read(threads, names=names, config=config)
+        if "not_searched" in result.stats:
+            click.echo(f"threadclean: warning: {names[0]}: {not_searched(result.stats['not_searched'])}", err=True)
+        return result, names[0]
     except ThreadcleanError as e:
         _fail(str(e) if getattr(e, "source", None) or not hasattr(e, "located") else str(e.located(names[0])), debug)
     except OSError as e:
@@ -224,6 +235,8 @@ def _table(report: ArchiveReport, output: str) -> str:
     ]
     rows += [(f"noise: {kind}", f"{f['count']:,} ({f['chars']:,} characters)")
              for kind, f in sorted(report.removed.items())]
+    if report.warnings:
+        rows.append(("threads partly not searched", f"{len(report.warnings):,} (see report.json: warnings)"))
     rows.append(("seconds", f"{report.seconds:,.1f}" + (f" (resumed after {report.resumed_shards} shards)"
                                                          if report.resumed_shards else "")))
     width = max(len(k) for k, _ in rows)
@@ -240,7 +253,14 @@ _SHOWN_ERRORS = 20
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except Exception as e:  # a bug: one line, the traceback only with --debug
+        if "--debug" in sys.argv:
+            raise
+        click.echo(f"threadclean: internal error: {type(e).__name__}: {e} (--debug shows the traceback; "
+                   "please report it)", err=True)
+        sys.exit(EXIT_BUG)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,12 @@ class Config:
             ones). Caps the work on boilerplate-heavy threads. 1 or more.
         detectors: which noise kinds to detect (names from ``NOISE_KINDS``).
         collapse: find and collapse repeated passages at all.
+        max_post_chars: a post longer than this (for a flat dump: a line) is not searched for
+            repeats: its noise is still removed, its words are kept as they are, and the result
+            says so (``stats["not_searched"]``). Bounds the memory one huge post takes.
+        max_thread_posts: posts after this many are not searched for repeats (as above).
+        max_thread_chars: once the posts searched hold this many characters, later posts are
+            not searched (as above). With the two caps above, this bounds a thread's memory.
     """
 
     ngram: int = 3
@@ -61,6 +67,9 @@ class Config:
     max_candidates: int = 3
     detectors: frozenset[str] = field(default_factory=lambda: frozenset(NOISE_KINDS))
     collapse: bool = True
+    max_post_chars: int = 1_000_000
+    max_thread_posts: int = 200_000
+    max_thread_chars: int = 20_000_000
 
     def __post_init__(self) -> None:
         _check_int("ngram", self.ngram, 2, 8)
@@ -69,6 +78,9 @@ class Config:
         _check_int("min_copy_chars", self.min_copy_chars, 1, 1_000_000)
         _check_int("max_gap", self.max_gap, 0, 64)
         _check_int("max_candidates", self.max_candidates, 1, 1000)
+        _check_int("max_post_chars", self.max_post_chars, 1, 1 << 40)
+        _check_int("max_thread_posts", self.max_thread_posts, 1, 1 << 40)
+        _check_int("max_thread_chars", self.max_thread_chars, 1, 1 << 40)
         _check_float("lsh_threshold", self.lsh_threshold, 0.05, 0.95)
         _check_float("min_similarity", self.min_similarity, 0.0, 1.0)
         if isinstance(self.detectors, str):

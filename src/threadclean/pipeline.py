@@ -15,6 +15,7 @@ from .config import Config
 from .dedup import Header, find_copies
 from .engines import Document
 from .errors import InputError
+from .limits import searchable, unsearched_lines
 from .noise import detect_noise, iso_time
 from .normalize import Stream, build_stream
 from .result import CleanResult, Removal
@@ -164,11 +165,17 @@ def _clean(
             noise.append(found)
     if pages is not None:
         return _clean_document(records, pages, noise, protected, config, title=title, id=id)
+    if flat:  # a line counts as a post for the caps
+        cut, limits = unsearched_lines([r.raw for r in records], config)
+    else:
+        ok, limits = searchable([len(r.raw) for r in records], config)
+        cut = [[] if keep else [(0, len(r.raw))] for r, keep in zip(records, ok, strict=True)]
     # a quote marker of threadclean's own layout stands where a quote was: no copy spans it
     segments, owner = [], []
     for k, (r, spans, marks) in enumerate(zip(records, noise, protected, strict=True)):
-        breaks = sorted([(m.start, m.end) for m in marks] + _quote_ends(r.raw, 0, len(r.raw), document))
-        for piece in _split_at(r, gaps(0, len(r.raw), spans + marks), breaks):
+        breaks = sorted([(m.start, m.end) for m in marks] + cut[k] + _quote_ends(r.raw, 0, len(r.raw), document))
+        left_out = [Span(a, b, "not-searched") for a, b in cut[k]]
+        for piece in _split_at(r, gaps(0, len(r.raw), spans + marks + left_out), breaks):
             segments.append(piece)
             owner.append(k)
     stream = build_stream(segments)
@@ -185,14 +192,17 @@ def _clean(
             mine = [(g0 - r.base, g1 - r.base, h0, h1, c) for g0, g1, h0, h1, c in raw
                     if r.base <= g0 < r.base + len(r.raw)]
             got, out = _flat_regions(r, noise[k], mine, first=len(regions) + 1)
+            for region in got:
+                region.searched = not any(a < region.end and region.start < b for a, b in cut[k])
             regions += got
             outside += out
     else:
-        regions = [Region(r.input or "", r, 0, len(r.raw), spans, []) for r, spans in zip(records, noise, strict=True)]
+        regions = [Region(r.input or "", r, 0, len(r.raw), spans, [], searched=not c)
+                   for r, spans, c in zip(records, noise, cut, strict=True)]
         outside = []
     _assign_copies(regions, copies, stream)
     _settle(regions, config, document)
-    return build_result(records, regions, outside, title=title, id=id, flat=flat)
+    return build_result(records, regions, outside, title=title, id=id, flat=flat, not_searched=limits)
 
 
 def _headers(stream: Stream, owner: list[int], spans_of: list[tuple[int, list[Span]]]) -> list[Header]:
@@ -217,13 +227,18 @@ def _clean_document(
     segments: list[list[tuple[int, str]]] = []
     owner: list[int] = []
     posts: list[engines.PostSpan] = []
+    ok, limits = searchable([p.end - p.start for d in pages for p in d.posts], config)
     for record, document, spans, marks_in in zip(records, pages, noise, markers, strict=True):
         starts = [s.start for s in spans]
         for post in document.posts:
             i, j = bisect.bisect_left(starts, post.start), bisect.bisect_left(starts, post.end)
             inside = [s for s in spans[i:j] if s.end <= post.end]
             region = Region(post.id, replace(record, author=post.author, time=post.time), post.start,
-                            post.end, inside, [])
+                            post.end, inside, [], searched=ok[len(regions)])
+            if not region.searched:
+                regions.append(region)
+                posts.append(post)
+                continue
             marks = [m for m in marks_in if post.start <= m.start < post.end]
             breaks = sorted([(m.start, m.end) for m in marks] + _quote_ends(record.raw, post.start, post.end, document))
             for piece in _split_at(record, gaps(post.start, post.end, inside + marks), breaks):
@@ -242,7 +257,7 @@ def _clean_document(
     outside = []
     for record, spans in zip(records, noise, strict=True):
         outside += outside_posts(record, [r for r in regions if r.record.input == record.input], spans)
-    return build_result(records, regions, outside, title=title, id=id, flat=False)
+    return build_result(records, regions, outside, title=title, id=id, flat=False, not_searched=limits)
 
 
 def _split_at(
@@ -294,6 +309,8 @@ def _settle(regions: list[Region], config: Config, document: Document | None = N
         if config.collapse:
             segments = []
             for region in regions:
+                if not region.searched:
+                    continue
                 pieces, quotes = own_pieces(region)
                 markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
                 if markers:  # as in the first round: a marker is no text and no copy spans it
