@@ -342,9 +342,10 @@ def not_searched(figures: dict[str, Any]) -> str:
     """What a thread's ``stats["not_searched"]`` says, in a sentence.
 
     >>> not_searched({"posts": 2, "chars": 1500, "why": {"max_post_chars": 2}})
-    '2 posts (1,500 characters) over max_post_chars were not searched for repeats (their noise was removed)'
+    '2 posts (1,500 characters) over max_post_chars were not searched for repeats (noise was still removed)'
     """
     why = ", ".join(f"{n:,} over {cap}" if len(figures["why"]) > 1 else f"over {cap}"
                     for cap, n in figures["why"].items())
-    return (f"{figures['posts']:,} post{'s' if figures['posts'] != 1 else ''} ({figures['chars']:,} characters) "
-            f"{why} were not searched for repeats (their noise was removed)")
+    many = figures["posts"] != 1
+    return (f"{figures['posts']:,} post{'s' if many else ''} ({figures['chars']:,} characters) {why} "
+            f"{'were' if many else 'was'} not searched for repeats (noise was still removed)")

@@ -53,6 +53,8 @@ def find_jammer(text: str) -> list[Span]:
     >>> text = "x = 1; y = 2; z = 3"  # code with spaces round '=' is not a jammer
     >>> find_jammer(text)
     []
+    >>> find_jammer("  auto  a, d, e, f, i, m, v, z")  # nor a list with one separator
+    []
 
     Some sites use fixed strings instead; those scraped as text are known by name:
 
@@ -71,14 +73,24 @@ def find_jammer(text: str) -> list[Span]:
         if at_start and (at_end or joins):
             # two strings at most (one after a break, one before the next); a longer run is
             # something else, and stays whole
-            if pairs <= 2 * _MAX_JAMMER_PAIRS:
-                out.append(Span(start, end, "jammer"))
+            span = Span(start, end, "jammer") if pairs <= 2 * _MAX_JAMMER_PAIRS else None
         elif at_end or joins:
-            out.append(Span(end - 3 * min(pairs, _MAX_JAMMER_PAIRS), end, "jammer"))
+            span = Span(end - 3 * min(pairs, _MAX_JAMMER_PAIRS), end, "jammer")
         elif at_start:
-            out.append(Span(start, start + 3 * min(pairs, _MAX_JAMMER_PAIRS), "jammer"))
+            span = Span(start, start + 3 * min(pairs, _MAX_JAMMER_PAIRS), "jammer")
+        else:
+            span = None
+        if span is not None and _random_enough(text[span.start : span.end]):
+            out.append(span)
     out += spans_of(p.SITE_JAMMER, "jammer", text)  # fixed strings a site uses instead
     return sorted(out)
+
+
+def _random_enough(run: str) -> bool:
+    """Whether a run of pairs varies as Discuz's random draw does: its first characters are
+    drawn from 28, so five or more pairs nearly always show three different ones, where a list
+    such as ``a, d, e, f, i, m`` (in code or a man page) repeats one separator."""
+    return len(set(run[0::3])) >= 3
 
 
 def spans_of(pattern: p.regex.Pattern[str], kind: str, text: str) -> list[Span]:
