@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +21,9 @@ FRAGMENTS = [
     "复制代码", "[复制链接]",
 ]
 texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=30).map("".join)
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# the long run (docs/reliability.md) sets THREADCLEAN_FUZZ_EXAMPLES
+SETTINGS = settings(max_examples=int(os.environ.get("THREADCLEAN_FUZZ_EXAMPLES", "150")), deadline=None,
+                    suppress_health_check=list(HealthCheck), database=None)
 
 
 @SETTINGS
@@ -54,3 +58,11 @@ def test_rebuild_threads_post_by_post(posts):
     result = clean_thread(posts)
     rebuilt = rebuild(result.to_dict())
     assert all(rebuilt.get(str(n), "") == text for n, text in enumerate(posts, 1))
+
+
+@SETTINGS
+@given(st.lists(texts, max_size=6))
+def test_cleaning_a_thread_twice_changes_nothing(posts):
+    once = clean_thread(posts).render()
+    again = parse(once)
+    assert clean_thread(again["posts"], title=again["title"]).render() == once

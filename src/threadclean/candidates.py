@@ -274,12 +274,13 @@ def _none() -> Candidates:
     return Candidates(empty, empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0))
 
 
-def find_candidates(stream: Stream, config: Config) -> Candidates:
+def find_candidates(stream: Stream, config: Config, *, focus: np.ndarray | None = None) -> Candidates:
     """Every (later window, earlier window) pair whose sketches collide in the LSH bands.
 
     A collision is checked against the whole sketch (bands let through pairs below the
     threshold), and per window only the ``config.max_candidates`` most similar sources are kept
-    (the earliest among equals): the cap bounds the work on boilerplate.
+    (the earliest among equals): the cap bounds the work on boilerplate. With ``focus`` (a flag
+    per segment), only pairs with a window in a flagged segment are kept.
     """
     tokens = tokenize(stream, ngram=config.ngram)
     wins = windows(tokens, block=max(1, config.window // 3))
@@ -288,6 +289,8 @@ def find_candidates(stream: Stream, config: Config) -> Candidates:
     sigs = signatures(tokens, wins, num_perm=config.num_perm)
     bands, rows = _banding(config.lsh_threshold, config.num_perm)
     pairs = _band_pairs(sigs, bands=bands, rows=rows, per_bucket=min(2, config.max_candidates))
+    if focus is not None:
+        pairs = pairs[focus[wins.segment[pairs[:, 0]]] | focus[wins.segment[pairs[:, 1]]]]
     if pairs.size == 0:
         return _none()
     codes = np.sort(pairs[:, 0].astype(np.int64) * sigs.shape[0] + pairs[:, 1])

@@ -50,17 +50,19 @@ def find_copies(
     authors: Sequence[str | None] = (),
     times: Sequence[str | None] = (),
     ids: Sequence[str | None] = (),
+    focus: Sequence[bool] | None = None,
     config: Config,
 ) -> list[Copy]:
     """Every repeated passage of the stream, as copies of their first appearance.
 
     ``authors``, ``times`` (ISO ``YYYY-MM-DDTHH:MM``) and post ``ids``, per segment, let an
-    explicit quote go straight to the post its header names or links.
+    explicit quote go straight to the post its header names or links. ``focus``, per segment,
+    limits the search to repeats with a side in a flagged segment.
     """
     if not config.collapse or not stream.text:
         return []
     with phase("candidates"):
-        candidates = find_candidates(stream, config)
+        candidates = find_candidates(stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool))
     posts = _Posts(authors, times, ids)
     with phase("alignment"):
         found = [

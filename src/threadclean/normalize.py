@@ -70,8 +70,8 @@ def build_stream(segments: Sequence[Sequence[tuple[int, str]]]) -> Stream:
     starts: list[int] = []
     for pieces in segments:
         for start, text in pieces:
-            if text:
-                texts.append(text)
+            if text:  # a NUL in the text is white space here: NUL is the separator of segments
+                texts.append(text.replace(SEPARATOR, " ") if SEPARATOR in text else text)
                 starts.append(start)
         texts.append(SEPARATOR)
         starts.append(-1)

@@ -278,7 +278,7 @@ def _split_at(
     return out
 
 
-_MAX_ROUNDS = 3  # what one round takes out can only reveal a little more; a second round nearly always finds none
+_MAX_ROUNDS = 5  # rounds after the first search only the posts the one before changed: cheap, and rarely needed
 _PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout's marker will
 
 
@@ -296,19 +296,30 @@ def _settle(regions: list[Region], config: Config, document: Document | None = N
     another repeat. Each round reads every post's own words with a marker where each quote
     stood, exactly what the text layout writes, so once a round finds nothing, cleaning the
     cleaned thread changes nothing.
+
+    The first round searches everything: it reads the posts as the text layout writes them,
+    which is not how the first search read them (a dump's lines before it was cut into posts,
+    an engine's raw markup). A later round searches only for repeats with a side in a post the
+    round before changed: between two posts that did not change, the round before searched the
+    same words.
     """
     kinds = config.detectors - {"bom"}
-    for _ in range(_MAX_ROUNDS):
-        changed = False
+    changed = [True] * len(regions)
+    for n in range(_MAX_ROUNDS):
+        fresh_noise = [False] * len(regions)
         with phase("noise"):
-            for region in regions:
+            for k, region in enumerate(regions):
+                if n and not changed[k]:
+                    continue  # its words are those the round before read
                 fresh = _noise_in_what_is_left(region, kinds)
                 if fresh:
                     region.noise = sorted(region.noise + fresh)
-                    changed = True
-        if config.collapse:
-            segments = []
-            for region in regions:
+                    fresh_noise[k] = True
+        changed = [a or b for a, b in zip(changed, fresh_noise, strict=True)]
+        before = [len(region.copies) for region in regions]
+        if config.collapse and any(changed):
+            segments, focus = [], []
+            for k, region in enumerate(regions):
                 if not region.searched:
                     continue
                 pieces, quotes = own_pieces(region)
@@ -316,13 +327,15 @@ def _settle(regions: list[Region], config: Config, document: Document | None = N
                 if markers:  # as in the first round: a marker is no text and no copy spans it
                     pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
                 ends = _quote_ends(region.record.raw, region.start, region.end, document)
-                segments += _split_at(region.record, pieces, sorted(quotes + markers + ends))
+                split = _split_at(region.record, pieces, sorted(quotes + markers + ends))
+                segments += split
+                focus += [changed[k]] * len(split)
             again = build_stream(segments)
-            more = find_copies(again, config=config)
+            more = find_copies(again, focus=focus, config=config)
             if more:
                 _assign_copies(regions, more, again)
-                changed = True
-        if not changed:
+        changed = [a or len(region.copies) != b for a, region, b in zip(fresh_noise, regions, before, strict=True)]
+        if not any(changed):
             return
 
 
