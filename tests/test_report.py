@@ -129,9 +129,26 @@ def browser():
 
 
 def _visible(browser, element_id: str) -> bool:
-    return browser.execute_script(
-        "var r = document.getElementById(arguments[0]).getBoundingClientRect();"
-        "return r.top >= 0 && r.top < window.innerHeight;", element_id)
+    """Whether the element is on screen, waiting a little: a link is followed asynchronously."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def on_screen(b):
+        return b.execute_script(
+            "var e = document.getElementById(arguments[0]); if (!e) return false;"
+            "var r = e.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight;", element_id)
+
+    try:
+        return WebDriverWait(browser, 5).until(on_screen)
+    except Exception:
+        return False
+
+
+def _current_page(browser) -> str:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, 5).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, "nav.pager button[aria-current='page']")).text
 
 
 def _check_in_browser(browser, report: Path, result) -> None:
@@ -148,6 +165,7 @@ def _check_in_browser(browser, report: Path, result) -> None:
     target = last.get_attribute("href").split("#")[1]
     browser.execute_script("arguments[0].scrollIntoView()", last)
     last.click()
+    assert _visible(browser, target), "the quoted passage is not on screen after following the link"
     assert browser.execute_script("return location.hash") == f"#{target}"
     assert _visible(browser, target), "the quoted passage is not on screen after following the link"
     badge = browser.find_element(By.CSS_SELECTOR, f"#{target} ~ .quoted-by, .quoted-by")
@@ -180,8 +198,8 @@ def test_a_link_to_another_page_of_a_long_thread(browser, tmp_path):
     report.write_text(render_report(clean_thread(posts), page_size=100), encoding="utf-8")
     browser.get(report.as_uri() + "#q0")  # the one copy, on the last page
     link = browser.find_element(By.ID, "q0")
-    assert browser.find_element(By.CSS_SELECTOR, "nav.pager button[aria-current='page']").text == "5"
+    assert _current_page(browser) == "5"
     browser.execute_script("arguments[0].scrollIntoView()", link)
     link.click()
-    assert browser.find_element(By.CSS_SELECTOR, "nav.pager button[aria-current='page']").text == "1"
     assert _visible(browser, "c0")
+    assert _current_page(browser) == "1"

@@ -63,6 +63,11 @@ def align(source: str, target: str, *, max_gap: int, min_matched: int = 1) -> li
     """
     if not source or not target:
         return []
+    # the longest common subsequence bounds what any chain can match, and costs a fraction of
+    # the alignment: most candidate regions share only scattered characters and stop here
+    most = len(source) + len(target) - 2 * min_matched
+    if most < 0 or Indel.distance(source, target, score_cutoff=most) > most:
+        return []
     blocks = [(b.a, b.b, b.size) for b in Indel.opcodes(source, target).as_matching_blocks() if b.size]
     chains: list[list[tuple[int, int, int]]] = []
     for block in blocks:

@@ -33,23 +33,6 @@ _TOKEN_CHUNK = 1 << 21  # permuted values computed at once (tokens x permutation
 _MAX_HASH = np.uint32(0xFFFFFFFF)
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
-    """Stream offsets ``[start, end)`` of consecutive tokens in one segment."""
-
-    start: int
-    end: int
-    segment: int
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A later window that may repeat an earlier one."""
-
-    target: Window
-    source: Window
-
-
 @dataclass(frozen=True)
 class Tokens:
     """The stream's tokens: their stream offsets, segments and shingle hashes."""
@@ -257,16 +240,10 @@ class Candidates:
     def __len__(self) -> int:
         return int(self.target_start.size)
 
-    def targeting(self, start: int, end: int) -> list[Candidate]:
-        """The pairs whose target window starts in stream ``[start, end)``."""
+    def targeting(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(target start, source start) of the pairs whose target window starts in ``[start, end)``."""
         lo, hi = np.searchsorted(self.target_start, [start, end])
-        return [
-            Candidate(
-                Window(int(self.target_start[i]), int(self.target_end[i]), int(self.target_segment[i])),
-                Window(int(self.source_start[i]), int(self.source_end[i]), int(self.source_segment[i])),
-            )
-            for i in range(lo, hi)
-        ]
+        return list(zip(self.target_start[lo:hi].tolist(), self.source_start[lo:hi].tolist(), strict=True))
 
 
 def _none() -> Candidates:

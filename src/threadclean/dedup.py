@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .align import Chain, align
-from .candidates import Candidate, Candidates, find_candidates
+from .candidates import Candidates, find_candidates
 from .collapse import Copy, Found, collapse
 from .config import Config
 from .normalize import SEPARATOR, Stream
@@ -126,7 +126,8 @@ def _segment_range(stream: Stream, at: int) -> tuple[int, int]:
 
 
 def _guesses(
-    stream: Stream, start: int, end: int, candidates: list[Candidate], within: list[tuple[int, int]], *, slack: int
+    stream: Stream, start: int, end: int, candidates: list[tuple[int, int]], within: list[tuple[int, int]], *,
+    slack: int
 ) -> list[int]:
     """Where in earlier text a quote at ``[start, end)`` may begin, best first: exact anchors
     from its first characters, looked for in the stretches ``within``, and then, where no
@@ -135,10 +136,10 @@ def _guesses(
     for lo, hi in within:
         anchored += _anchored(stream.text, start, end, lo, min(hi, start))
     fuzzy: set[int] = set()
-    for c in candidates:
+    for target, source in candidates:
         for lo, hi in within:
-            if start <= c.target.start < end and lo <= c.source.start < hi:
-                fuzzy.add(max(lo, c.source.start - (c.target.start - start)))
+            if start <= target < end and lo <= source < hi:
+                fuzzy.add(max(lo, source - (target - start)))
     near = list(dict.fromkeys(anchored))  # in the order found: the surest first
     far = [g for g in sorted(fuzzy) if not near or min(abs(g - a) for a in near) > slack]
     return near + far
@@ -168,7 +169,7 @@ def _anchored(text: str, start: int, end: int, lo: int, hi: int) -> list[int]:
 
 
 def _resolve_quote(
-    stream: Stream, bounded: tuple[Header, int], candidates: list[Candidate], posts: _Posts, config: Config
+    stream: Stream, bounded: tuple[Header, int], candidates: list[tuple[int, int]], posts: _Posts, config: Config
 ) -> list[Found]:
     """The best source of one explicit quote, or nothing when it is not in the input."""
     header, end = bounded

@@ -309,8 +309,8 @@ def _settle(regions: list[Region], config: Config, document: Document | None = N
         fresh_noise = [False] * len(regions)
         with phase("noise"):
             for k, region in enumerate(regions):
-                if n and not changed[k]:
-                    continue  # its words are those the round before read
+                if (n and not changed[k]) or not (region.noise or region.copies):
+                    continue  # its words are those the round before read (or the raw post, read first)
                 fresh = _noise_in_what_is_left(region, kinds)
                 if fresh:
                     region.noise = sorted(region.noise + fresh)
