@@ -7,8 +7,9 @@ window (containment); with windows this short and this densely spaced, every win
 copy has a source window that shares at least two thirds of it, and Jaccard over such pairs
 stands in for containment.
 
-datasketch defines the sketch and the index: the permutations are those of a datasketch
-``MinHash`` and the banding is the one a ``MinHashLSH`` picks for the threshold. The sketches
+datasketch defines the sketch: the permutations are those of a datasketch ``MinHash``. The
+index bands the sketch two rows a band (what ``MinHashLSH`` picks for 24 or 32 permutations at
+the default threshold; see ``_banding``) and checks the threshold on the whole sketch. The sketches
 of all windows are computed in bulk with numpy (the same values ``MinHash.update_batch`` would
 give, which tests/test_candidates.py checks), and the bands are matched by sorting, so no
 Python code runs per window.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from . import patterns as p
 from .config import Config
@@ -191,12 +192,19 @@ def signatures(tokens: Tokens, wins: Windows, *, num_perm: int) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=8)
-def _banding(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) as ``MinHashLSH`` picks them; remembered, as picking them integrates
-    numerically (milliseconds, more than cleaning a short thread takes)."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
+def _banding(num_perm: int) -> tuple[int, int]:
+    """(bands, rows): two rows a band, as many bands as the permutations give.
+
+    ``MinHashLSH`` picks the same for 24 or 32 permutations at the default threshold, but one
+    row a band for 16: a band of one row puts every window with one equal minimum in one bucket,
+    and on a long thread those buckets are so full that the true source is not among the few
+    earliest windows a window is paired with (recall 0.978 instead of 0.997 at 100,000 posts).
+    The threshold is applied afterwards, on the whole sketch.
+
+    >>> _banding(16), _banding(32)
+    ((8, 2), (16, 2))
+    """
+    return num_perm // 2, 2
 
 
 def _band_pairs(sigs: np.ndarray, *, bands: int, rows: int, per_bucket: int) -> np.ndarray:
@@ -246,28 +254,60 @@ class Candidates:
         return list(zip(self.target_start[lo:hi].tolist(), self.source_start[lo:hi].tolist(), strict=True))
 
 
+def _new_or_in_focus(
+    stream: Stream, wins: Windows, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], focus: np.ndarray | None,
+    seen: SeenPairs,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t, s, j = pairs
+    raw_t, raw_s = stream.to_raw[wins.start[t]], stream.to_raw[wins.start[s]]
+    if raw_t.size and max(int(raw_t.max()), int(raw_s.max())) >= _KEY_SPAN:
+        seen.keys = None  # too long a thread for keys: every search is whole
+        return pairs
+    keys = raw_t * _KEY_SPAN + raw_s
+    before, seen.keys = seen.keys, np.unique(keys)
+    if focus is None or before is None:
+        return pairs
+    keep = focus[wins.segment[t]] | focus[wins.segment[s]] | ~np.isin(keys, before)
+    return t[keep], s[keep], j[keep]
+
+
 def _none() -> Candidates:
     empty = np.zeros(0, np.int64)
     return Candidates(empty, empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0))
 
 
-def find_candidates(stream: Stream, config: Config, *, focus: np.ndarray | None = None) -> Candidates:
+@dataclass
+class SeenPairs:
+    """The candidate pairs of the last search of a thread, by the raw offsets of their windows'
+    starts: a pair found again, between two segments that did not change, was aligned then."""
+
+    keys: np.ndarray | None = None
+
+
+_KEY_SPAN = 1 << 31  # raw offsets below this make a pair's key (threads of up to 2G characters)
+
+
+def find_candidates(
+    stream: Stream, config: Config, *, focus: np.ndarray | None = None, seen: SeenPairs | None = None
+) -> Candidates:
     """Every (later window, earlier window) pair whose sketches collide in the LSH bands.
 
     A collision is checked against the whole sketch (bands let through pairs below the
     threshold), and per window only the ``config.max_candidates`` most similar sources are kept
-    (the earliest among equals): the cap bounds the work on boilerplate. With ``focus`` (a flag
-    per segment), only pairs with a window in a flagged segment are kept.
+    (the earliest among equals): the cap bounds the work on boilerplate.
+
+    With ``focus`` (a flag per segment) and ``seen`` (the pairs of the search before, which this
+    search updates), a pair is kept only if a window of it is in a flagged segment or the pair
+    is new: which pairs a window gets depends on the whole thread, so a pair between two
+    unchanged segments can be new when others changed.
     """
     tokens = tokenize(stream, ngram=config.ngram)
     wins = windows(tokens, block=max(1, config.window // 3))
     if wins.first.size < 2:
         return _none()
     sigs = signatures(tokens, wins, num_perm=config.num_perm)
-    bands, rows = _banding(config.lsh_threshold, config.num_perm)
+    bands, rows = _banding(config.num_perm)
     pairs = _band_pairs(sigs, bands=bands, rows=rows, per_bucket=min(2, config.max_candidates))
-    if focus is not None:
-        pairs = pairs[focus[wins.segment[pairs[:, 0]]] | focus[wins.segment[pairs[:, 1]]]]
     if pairs.size == 0:
         return _none()
     codes = np.sort(pairs[:, 0].astype(np.int64) * sigs.shape[0] + pairs[:, 1])
@@ -286,6 +326,8 @@ def find_candidates(stream: Stream, config: Config, *, focus: np.ndarray | None 
     rank = np.arange(target.size) - np.searchsorted(target, target, side="left")
     keep = rank < config.max_candidates
     t, s, j = target[keep], source[keep], agree[keep]
+    if seen is not None:
+        t, s, j = _new_or_in_focus(stream, wins, (t, s, j), focus, seen)
     # Jaccard j of sets of sizes a and b share j/(1+j)*(a+b) elements: of the smaller, that share
     a, b = (wins.stop - wins.first)[t], (wins.stop - wins.first)[s]
     contained = np.minimum(1.0, j / (1 + j) * (a + b) / np.minimum(a, b))

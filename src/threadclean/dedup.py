@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .align import Chain, align
-from .candidates import Candidates, find_candidates
+from .candidates import Candidates, SeenPairs, find_candidates
 from .collapse import Copy, Found, collapse
 from .config import Config
 from .normalize import SEPARATOR, Stream
@@ -54,18 +54,21 @@ def find_copies(
     times: Sequence[str | None] = (),
     ids: Sequence[str | None] = (),
     focus: Sequence[bool] | None = None,
+    seen: SeenPairs | None = None,
     config: Config,
 ) -> list[Copy]:
     """Every repeated passage of the stream, as copies of their first appearance.
 
     ``authors``, ``times`` (ISO ``YYYY-MM-DDTHH:MM``) and post ``ids``, per segment, let an
-    explicit quote go straight to the post its header names or links. ``focus``, per segment,
-    limits the search to repeats with a side in a flagged segment.
+    explicit quote go straight to the post its header names or links. ``focus`` (per segment)
+    and ``seen`` (the pairs of the search before) limit the search to repeats with a side in a
+    flagged segment or found through a new candidate pair (see ``find_candidates``).
     """
     if not config.collapse or not stream.text:
         return []
     with phase("candidates"):
-        candidates = find_candidates(stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool))
+        candidates = find_candidates(
+            stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool), seen=seen)
     posts = _Posts(authors, times, ids)
     with phase("alignment"):
         found = [
@@ -216,9 +219,15 @@ class _Group:
     count: int  # candidates in the group: the main diagonal of merged groups is the most supported
 
 
-def _groups(c: Candidates, *, drift: int, least: int, gap_windows: int = 2) -> list[_Group]:
+def _groups(
+    c: Candidates, *, segment_starts: np.ndarray, drift: int, least: int, gap_windows: int = 2
+) -> list[_Group]:
     """Candidates bucketed by diagonal (``drift`` wide: edits shift a copy's diagonal a little)
     and cut where two windows lie more than ``gap_windows`` window lengths apart.
+
+    The diagonal is bucketed in offsets within each window's segment: the same two segments
+    then give the same groups whatever text stands between them (cleaning the cleaned text
+    again must find what the last round found).
 
     A group counts only where its windows span ``least`` characters and one of them is mostly
     inside its source (estimated containment ``_MIN_CONTAINMENT``): a copy long enough to
@@ -227,7 +236,8 @@ def _groups(c: Candidates, *, drift: int, least: int, gap_windows: int = 2) -> l
     if not len(c):
         return []
     diagonal = c.source_start - c.target_start
-    bucket = np.floor_divide(diagonal, max(1, drift))
+    local = (c.source_start - segment_starts[c.source_segment]) - (c.target_start - segment_starts[c.target_segment])
+    bucket = np.floor_divide(local, max(1, drift))
     order = np.lexsort((c.target_start, bucket, c.source_segment, c.target_segment))
     ts, te = c.target_start[order], c.target_end[order]
     key = np.stack((c.target_segment[order], c.source_segment[order], bucket[order]), axis=1)
@@ -293,7 +303,7 @@ def _unmarked(stream: Stream, candidates: Candidates, config: Config) -> list[Fo
     """Chains of every candidate group, aligned in regions around the group."""
     found: list[Found] = []
     least = max(1, config.min_copy_chars * 3 // 4)  # a chain this short cannot hold a copy worth collapsing
-    for group in _groups(candidates, drift=2 * config.max_gap, least=least):
+    for group in _groups(candidates, segment_starts=stream.starts, drift=2 * config.max_gap, least=least):
         margin = 4 * group.window
         t0, t1, shift = group.target_start, group.target_end, group.shift
         tseg = stream.bounds[group.segments[0]]

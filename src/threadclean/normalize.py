@@ -32,13 +32,13 @@ class Stream:
         self.text = text
         self.to_raw = to_raw
         self.bounds = bounds
-        self._starts = np.asarray([b[0] for b in bounds], dtype=np.int64)
+        self.starts = np.asarray([b[0] for b in bounds], dtype=np.int64)  # of each segment
         # separators carry -1; for search they take the offset of what comes before them
         self._raw_sorted = np.maximum.accumulate(to_raw) if to_raw.size else to_raw
 
     def segment_at(self, at: int) -> int:
         """The segment holding stream offset ``at``."""
-        return int(np.searchsorted(self._starts, at, side="right")) - 1
+        return int(np.searchsorted(self.starts, at, side="right")) - 1
 
     def raw_range(self, start: int, end: int) -> tuple[int, int]:
         """The raw ``[start, end)`` that the stream's ``[start, end)`` came from."""

@@ -10,6 +10,7 @@ from typing import Any
 from . import engines
 from . import patterns as p
 from .assemble import Record, Region, build_result, outside_posts, own_pieces
+from .candidates import SeenPairs
 from .collapse import Copy
 from .config import Config
 from .dedup import Header, find_copies
@@ -305,6 +306,7 @@ def _settle(regions: list[Region], config: Config, document: Document | None = N
     """
     kinds = config.detectors - {"bom"}
     changed = [True] * len(regions)
+    seen = SeenPairs()
     for n in range(_MAX_ROUNDS):
         fresh_noise = [False] * len(regions)
         with phase("noise"):
@@ -331,7 +333,7 @@ def _settle(regions: list[Region], config: Config, document: Document | None = N
                 segments += split
                 focus += [changed[k]] * len(split)
             again = build_stream(segments)
-            more = find_copies(again, focus=focus, config=config)
+            more = find_copies(again, focus=focus, seen=seen, config=config)
             if more:
                 _assign_copies(regions, more, again)
         changed = [a or len(region.copies) != b for a, region, b in zip(fresh_noise, regions, before, strict=True)]
