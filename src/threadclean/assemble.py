@@ -94,7 +94,7 @@ def build_result(
                     quoted=named,
                 )
             )
-        kept = not (flat and not text.strip() and not quotes)
+        kept = not (flat and not text.strip(p.BLANK) and not quotes)
         own_removed = tuple(removal_of(rec, s) for s in region.noise)
         if kept:
             posts.append(Post(region.id, text, Origin(rec.input, region.start, region.end), rec.author, rec.time,

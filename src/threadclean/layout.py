@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
+from . import patterns as p
+
 if TYPE_CHECKING:
     from .result import CleanResult
 
@@ -30,14 +32,11 @@ _NEEDS_ESCAPE = regex.compile(r"^(?=\\*(?:=== #|#threadclean/))", flags=regex.MU
 _UNESCAPE = regex.compile(r"^\\(?=\\*(?:=== #|#threadclean/))", flags=regex.MULTILINE)
 _BLANK_RUNS = regex.compile(r"\n(?:[ \t]*+\n)++")
 _TRAILING = regex.compile(r"[ \t]++$", flags=regex.MULTILINE)
-# what is trimmed from a post's ends: only what the detectors too read as blank (str.strip()
-# would also take control characters such as \x1f, which the patterns read as text)
-_EDGE = " \t\r\n"
 
 
 def tidy(text: str) -> str:
     """Post text as the layout writes it: no trailing blanks, at most one empty line in a row."""
-    return _BLANK_RUNS.sub("\n\n", _TRAILING.sub("", text)).strip(_EDGE)
+    return _BLANK_RUNS.sub("\n\n", _TRAILING.sub("", text)).strip(p.BLANK)
 
 
 def _field(value: str | None) -> str:

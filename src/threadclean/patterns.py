@@ -79,6 +79,10 @@ QUOTE_MARKER = regex.compile(r"\[quote #[^\s\]]{1,64} ¶\d{1,6}\]")
 # A paragraph break in a post's cleaned text: a blank line.
 PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*+\n")
 
+# What trims off a post's ends, here and in the text layout: only what the detectors too read
+# as blank (str.isspace() would also take \x0c or \x1f, which the patterns read as text).
+BLANK = " \t\r\n"
+
 # An inline tag around a name in a page's quote header: "原帖由 <i>花想容</i> 于 ...".
 INLINE_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}+(?:\s[^<>]{0,200}+)?>")
 

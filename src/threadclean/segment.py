@@ -11,6 +11,7 @@ import bisect
 
 import regex
 
+from . import patterns as p
 from .spans import Span, gaps
 
 _LINE = regex.compile(r"[^\r\n]++")  # one line of a dump, without its line break
@@ -27,7 +28,7 @@ class _Content:
     def __call__(self, start: int, end: int) -> bool:
         i = max(0, bisect.bisect_right(self.starts, start) - 1)
         near = [s for s in self.noise[i:] if s.start < end] if start < end else []
-        return any(self.text[a:b].strip() for a, b in gaps(start, end, near))
+        return any(self.text[a:b].strip(p.BLANK) for a, b in gaps(start, end, near))
 
 
 def _chunks(text: str, header_starts: list[int]) -> list[tuple[int, int]]:
@@ -47,9 +48,9 @@ def _chunks(text: str, header_starts: list[int]) -> list[tuple[int, int]]:
 def _trim(text: str, start: int, end: int, noise: list[Span], starts: list[int]) -> tuple[int, int]:
     """``[start, end)`` without white space at either end, never cutting into a noise span."""
     a, b = start, end
-    while a < b and text[a].isspace():
+    while a < b and text[a] in p.BLANK:
         a += 1
-    while b > a and text[b - 1].isspace():
+    while b > a and text[b - 1] in p.BLANK:
         b -= 1
     i = max(0, bisect.bisect_right(starts, start) - 1)
     for s in noise[i:]:
