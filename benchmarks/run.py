@@ -60,11 +60,14 @@ def one_size(posts: int, lang: str, seed: int) -> dict[str, Any]:
         start = time.perf_counter()
         result = threadclean.clean_thread(doc["posts"]).to_dict()
         seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     precision, recall = _score(doc, truth, _predicted(result))
+    rebuilt = threadclean.rebuild(result)  # nothing lost: every post comes back from the result
+    lossless = all(rebuilt.get(p["id"], "") == p["text"] for p in doc["posts"])
     return {
         "posts": posts, "lang": lang, "mb": size / 1e6, "seconds": seconds, "posts_per_s": posts / seconds,
-        "mb_per_s": size / 1e6 / seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "phases": dict(phases), "precision": precision, "recall": recall,
+        "mb_per_s": size / 1e6 / seconds, "peak_rss_mb": peak,
+        "phases": dict(phases), "precision": precision, "recall": recall, "lossless": lossless,
     }
 
 
@@ -138,8 +141,8 @@ def main() -> None:
     args = ap.parse_args()
     results: dict[str, Any] = {"machine": machine(), "threadclean": [], "baseline": [], "e2e": []}
     print("| posts | MB | seconds | posts/s | MB/s | peak RSS MB | noise | candidates | alignment | collapse "
-          "| precision | recall |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| precision | recall | lossless |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for n in args.sizes:
         r = _child(n, args.lang, args.seed)
         results["threadclean"].append(r)
@@ -147,7 +150,7 @@ def main() -> None:
         print(f"| {n} | {r['mb']:.2f} | {r['seconds']:.2f} | {r['posts_per_s']:.0f} | {r['mb_per_s']:.2f} "
               f"| {r['peak_rss_mb']:.0f} | {ph.get('noise', 0):.2f} | {ph.get('candidates', 0):.2f} "
               f"| {ph.get('alignment', 0):.2f} | {ph.get('collapse', 0):.2f} | {r['precision']:.3f} "
-              f"| {r['recall']:.3f} |", flush=True)
+              f"| {r['recall']:.3f} | {'yes' if r['lossless'] else 'NO'} |", flush=True)
     if args.baseline:
         print("\n| posts | baseline seconds | baseline precision | baseline recall |")
         print("|---:|---:|---:|---:|")
