@@ -97,8 +97,8 @@ def run(case: str, folder: Path, limit: float) -> dict:
     path = folder / f"{name}.{ext}"
     if not path.exists():
         make(path)
-    out = folder / f"{name}.out.json"
-    rss_file = folder / f"{name}.rss"
+    out = folder / f"{case.replace(' ', '-')}.out.json"
+    rss_file = folder / f"{case.replace(' ', '-')}.rss"
     # the CLI as `python -m threadclean`, writing its own peak resident memory when it exits
     wrapper = ("import resource, runpy, sys\n"
                "rss = sys.argv.pop()\n"

@@ -28,7 +28,7 @@ from .result import CleanResult
 from .shards import COMPRESSIONS, OUTPUT_FORMATS, STATE, ShardWriter, read_json, shard_name, write_atomic
 from .sources import DEFAULT_PAGES, Job, list_jobs, read_all, total_bytes
 
-_CHUNK = 8  # jobs sent to a worker at a time
+_CHUNK = 32  # jobs sent to a worker at a time: fewer, larger messages leave the cores to the workers
 _IN_FLIGHT = 4  # chunks queued per worker: enough to keep it busy, few enough to bound memory
 _COUNTERS = ("threads", "failed", "posts", "bytes_in", "bytes_out", "chars_in", "chars_out", "quotes", "chars_quoted")
 
