@@ -15,9 +15,9 @@ Results go to benchmarks/results.json; the table is printed as Markdown.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
+import pickle
 import platform
 import subprocess
 import sys
@@ -48,25 +48,43 @@ def _predicted(result: dict[str, Any]) -> set:
     return out
 
 
+def thread_files(posts: int, lang: str, seed: int) -> tuple[Path, Path]:
+    """The generated thread as a JSON file and its truth as a pickle, made once in a cache folder."""
+    folder = Path(tempfile.gettempdir()) / "threadclean-bench"
+    folder.mkdir(exist_ok=True)
+    doc_path, truth_path = folder / f"{lang}-{posts}-{seed}.json", folder / f"{lang}-{posts}-{seed}.truth.pickle"
+    if not (doc_path.exists() and truth_path.exists()):
+        doc, truth = generate.generate(posts, lang=lang, seed=seed)
+        truth_path.write_bytes(pickle.dumps(truth))
+        doc_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return doc_path, truth_path
+
+
 def one_size(posts: int, lang: str, seed: int) -> dict[str, Any]:
-    """Run threadclean on one generated thread in this process (called in a child process)."""
+    """Run threadclean on one generated thread in this process (called in a child process).
+
+    The thread is read from its file, as a user's would be; the generator's truth (one Python
+    object per character) is read only after the run, so it weighs on neither time nor memory.
+    """
     import resource
 
     import threadclean
+    from threadclean.layout import parse as parse_layout
     from threadclean.timing import collect
 
-    doc, truth = generate.generate(posts, lang=lang, seed=seed)
-    size = len(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
-    # the generator's truth is one Python object per character (10 M at 100k posts): out of the
-    # garbage collector's sight, or every collection during the run walks it and the timing
-    # measures the harness (68 s instead of 45 s at 100k posts)
-    gc.collect()
-    gc.freeze()
+    doc_path, truth_path = thread_files(posts, lang, seed)
+    doc = json.loads(doc_path.read_text(encoding="utf-8"))
+    size = doc_path.stat().st_size
     with collect() as phases:
         start = time.perf_counter()
-        result = threadclean.clean_thread(doc["posts"]).to_dict()
+        cleaned = threadclean.clean_thread(doc["posts"])
+        result = cleaned.to_dict()
         seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    once = cleaned.render()  # cleaning the text output again changes nothing
+    again = parse_layout(once)
+    idempotent = threadclean.clean_thread(again["posts"], title=again["title"]).render() == once
+    truth = pickle.loads(truth_path.read_bytes())
     precision, recall = _score(doc, truth, _predicted(result))
     rebuilt = threadclean.rebuild(result)  # nothing lost: every post comes back from the result
     lossless = all(rebuilt.get(p["id"], "") == p["text"] for p in doc["posts"])
@@ -74,6 +92,7 @@ def one_size(posts: int, lang: str, seed: int) -> dict[str, Any]:
         "posts": posts, "lang": lang, "mb": size / 1e6, "seconds": seconds, "posts_per_s": posts / seconds,
         "mb_per_s": size / 1e6 / seconds, "peak_rss_mb": peak,
         "phases": dict(phases), "precision": precision, "recall": recall, "lossless": lossless,
+        "idempotent": idempotent,
     }
 
 
@@ -103,6 +122,7 @@ def baseline(posts: int, lang: str, seed: int, cutoff: float = 90) -> dict[str, 
 
 
 def _child(posts: int, lang: str, seed: int) -> dict[str, Any]:
+    thread_files(posts, lang, seed)  # generated here, so the child only reads and cleans
     code = (
         f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import run; "
         f"print(json.dumps(run.one_size({posts}, {lang!r}, {seed})))"
@@ -113,15 +133,12 @@ def _child(posts: int, lang: str, seed: int) -> dict[str, Any]:
 
 def e2e(posts: int, lang: str, seed: int) -> dict[str, Any]:
     """``threadclean clean --format json`` on a generated thread file, startup included."""
-    doc, _ = generate.generate(posts, lang=lang, seed=seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "thread.json"
-        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        cli = Path(sys.executable).with_name("threadclean")
-        start = time.perf_counter()
-        subprocess.run([str(cli), "clean", "--format", "json", "-o", os.devnull, str(path)], check=True)
-        seconds = time.perf_counter() - start
-        size = path.stat().st_size
+    path, _ = thread_files(posts, lang, seed)
+    cli = Path(sys.executable).with_name("threadclean")
+    start = time.perf_counter()
+    subprocess.run([str(cli), "clean", "--format", "json", "-o", os.devnull, str(path)], check=True)
+    seconds = time.perf_counter() - start
+    size = path.stat().st_size
     return {"posts": posts, "lang": lang, "mb": size / 1e6, "seconds": seconds, "mb_per_s": size / 1e6 / seconds}
 
 
@@ -147,8 +164,8 @@ def main() -> None:
     args = ap.parse_args()
     results: dict[str, Any] = {"machine": machine(), "threadclean": [], "baseline": [], "e2e": []}
     print("| posts | MB | seconds | posts/s | MB/s | peak RSS MB | noise | candidates | alignment | collapse "
-          "| precision | recall | lossless |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+          "| precision | recall | lossless | idempotent |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for n in args.sizes:
         r = _child(n, args.lang, args.seed)
         results["threadclean"].append(r)
@@ -156,7 +173,8 @@ def main() -> None:
         print(f"| {n} | {r['mb']:.2f} | {r['seconds']:.2f} | {r['posts_per_s']:.0f} | {r['mb_per_s']:.2f} "
               f"| {r['peak_rss_mb']:.0f} | {ph.get('noise', 0):.2f} | {ph.get('candidates', 0):.2f} "
               f"| {ph.get('alignment', 0):.2f} | {ph.get('collapse', 0):.2f} | {r['precision']:.3f} "
-              f"| {r['recall']:.3f} | {'yes' if r['lossless'] else 'NO'} |", flush=True)
+              f"| {r['recall']:.3f} | {'yes' if r['lossless'] else 'NO'} | {'yes' if r['idempotent'] else 'NO'} |",
+              flush=True)
     if args.baseline:
         print("\n| posts | baseline seconds | baseline precision | baseline recall |")
         print("|---:|---:|---:|---:|")

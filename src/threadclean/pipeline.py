@@ -184,8 +184,7 @@ def _clean(
     authors = [records[k].author for k in owner]
     times = [iso_time(t) if (t := records[k].time) else None for k in owner]
     ids = [records[k].input for k in owner]
-    seen = SeenPairs()  # the candidate pairs of this search, for the rounds of _settle
-    copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, seen=seen, config=config)
+    copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
     if flat:
         raw = [_to_raw(stream, c) for c in copies]
         regions: list[Region] = []
@@ -203,8 +202,7 @@ def _clean(
                    for r, spans, c in zip(records, noise, cut, strict=True)]
         outside = []
     _assign_copies(regions, copies, stream)
-    # a flat dump was searched before it was cut into posts: its first settling round reads all
-    _settle(regions, config, document, seen=None if flat else seen)
+    _settle(regions, config, document)
     return build_result(records, regions, outside, title=title, id=id, flat=flat, not_searched=limits)
 
 
@@ -254,10 +252,9 @@ def _clean_document(
     authors = [posts[k].author for k in owner]
     times = [iso_time(t) if (t := posts[k].time) else None for k in owner]
     ids = [posts[k].id for k in owner]
-    seen = SeenPairs()
-    copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, seen=seen, config=config)
+    copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
     _assign_copies(regions, copies, stream)
-    _settle(regions, config, pages[0], seen=seen)
+    _settle(regions, config, pages[0])
     outside = []
     for record, spans in zip(records, noise, strict=True):
         outside += outside_posts(record, [r for r in regions if r.record.input == record.input], spans)
@@ -293,9 +290,7 @@ def _quote_ends(raw: str, start: int, end: int, document: Document | None) -> li
     return [m.span() for m in document.quote_end.finditer(raw, start, end)]
 
 
-def _settle(
-    regions: list[Region], config: Config, document: Document | None = None, *, seen: SeenPairs | None = None
-) -> None:
+def _settle(regions: list[Region], config: Config, document: Document | None = None) -> None:
     """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
 
     Taking quotes and noise out joins text that stood apart, and that can make more noise or
@@ -303,14 +298,17 @@ def _settle(
     stood, exactly what the text layout writes, so once a round finds nothing, cleaning the
     cleaned thread changes nothing.
 
-    A round searches only for repeats with a side in a post that changed since the search
-    before (it got a copy or more noise), or found through a candidate pair that search did not
-    have: between two unchanged posts, it aligned the same words. Without ``seen`` (the pairs of
-    the search before), the first round searches everything.
+    The first round searches everything: it reads the posts as the layout writes them, which
+    is not how the first search read them (a dump before it was cut into posts; every post
+    whole, where the layout cuts it at its quotes; restricting this round as the later ones are
+    lost idempotence on a 100,000-post thread). A later round searches only for repeats with a
+    side in a post the round before changed (it got a copy or more noise), or found through a
+    candidate pair that round did not have: between two unchanged posts, it aligned the same
+    words.
     """
     kinds = config.detectors - {"bom"}
-    changed = [seen is None or bool(region.copies) for region in regions]
-    seen = seen or SeenPairs()
+    changed = [True] * len(regions)
+    seen = SeenPairs()
     for n in range(_MAX_ROUNDS):
         fresh_noise = [False] * len(regions)
         with phase("noise"):
