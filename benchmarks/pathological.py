@@ -99,11 +99,13 @@ def run(case: str, folder: Path, limit: float) -> dict:
         make(path)
     out = folder / f"{case.replace(' ', '-')}.out.json"
     rss_file = folder / f"{case.replace(' ', '-')}.rss"
-    # the CLI as `python -m threadclean`, writing its own peak resident memory when it exits
-    wrapper = ("import resource, runpy, sys\n"
+    # the CLI as `python -m threadclean`, writing its own peak resident memory when it exits:
+    # VmHWM, as ru_maxrss on Linux keeps the parent's peak across fork and exec
+    wrapper = ("import runpy, sys\n"
                "rss = sys.argv.pop()\n"
                "try:\n    runpy.run_module('threadclean', run_name='__main__')\n"
-               "finally:\n    open(rss, 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))")
+               "finally:\n    peak = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+               "    open(rss, 'w').write(peak[0])")
     more = SEARCHED if case in VARIANTS else []
     cmd = [sys.executable, "-c", wrapper, "clean", "--format", "json", *more, "-o", str(out), str(path), str(rss_file)]
     start = time.perf_counter()

@@ -9,8 +9,7 @@ from typing import Any
 
 from . import engines
 from . import patterns as p
-from .assemble import Record, Region, build_result, outside_posts, own_pieces
-from .candidates import SeenPairs
+from .assemble import Record, Region, build_result, outside_posts
 from .collapse import Copy
 from .config import Config
 from .dedup import Header, find_copies
@@ -21,6 +20,7 @@ from .noise import detect_noise, iso_time
 from .normalize import Stream, build_stream
 from .result import CleanResult, Removal
 from .segment import split_posts
+from .settle import assign_copies, quote_ends, settle, split_at, to_raw
 from .spans import Span, gaps, keep_disjoint, overlaps_any
 from .timing import phase
 
@@ -174,9 +174,9 @@ def _clean(
     # a quote marker of threadclean's own layout stands where a quote was: no copy spans it
     segments, owner = [], []
     for k, (r, spans, marks) in enumerate(zip(records, noise, protected, strict=True)):
-        breaks = sorted([(m.start, m.end) for m in marks] + cut[k] + _quote_ends(r.raw, 0, len(r.raw), document))
+        breaks = sorted([(m.start, m.end) for m in marks] + cut[k] + quote_ends(r.raw, 0, len(r.raw), document))
         left_out = [Span(a, b, "not-searched") for a, b in cut[k]]
-        for piece in _split_at(r, gaps(0, len(r.raw), spans + marks + left_out), breaks):
+        for piece in split_at(r, gaps(0, len(r.raw), spans + marks + left_out), breaks):
             segments.append(piece)
             owner.append(k)
     stream = build_stream(segments)
@@ -186,7 +186,7 @@ def _clean(
     ids = [records[k].input for k in owner]
     copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
     if flat:
-        raw = [_to_raw(stream, c) for c in copies]
+        raw = [to_raw(stream, c) for c in copies]
         regions: list[Region] = []
         outside: list[Removal] = []
         for k, r in enumerate(records):
@@ -201,8 +201,8 @@ def _clean(
         regions = [Region(r.input or "", r, 0, len(r.raw), spans, [], searched=not c)
                    for r, spans, c in zip(records, noise, cut, strict=True)]
         outside = []
-    _assign_copies(regions, copies, stream)
-    _settle(regions, config, document)
+    assign_copies(regions, copies, stream)
+    settle(regions, config, document)
     return build_result(records, regions, outside, title=title, id=id, flat=flat, not_searched=limits)
 
 
@@ -241,8 +241,8 @@ def _clean_document(
                 posts.append(post)
                 continue
             marks = [m for m in marks_in if post.start <= m.start < post.end]
-            breaks = sorted([(m.start, m.end) for m in marks] + _quote_ends(record.raw, post.start, post.end, document))
-            for piece in _split_at(record, gaps(post.start, post.end, inside + marks), breaks):
+            breaks = sorted([(m.start, m.end) for m in marks] + quote_ends(record.raw, post.start, post.end, document))
+            for piece in split_at(record, gaps(post.start, post.end, inside + marks), breaks):
                 segments.append(piece)
                 owner.append(len(regions))
             regions.append(region)
@@ -253,168 +253,23 @@ def _clean_document(
     times = [iso_time(t) if (t := posts[k].time) else None for k in owner]
     ids = [posts[k].id for k in owner]
     copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
-    _assign_copies(regions, copies, stream)
-    _settle(regions, config, pages[0])
+    assign_copies(regions, copies, stream)
+    settle(regions, config, pages[0])
     outside = []
     for record, spans in zip(records, noise, strict=True):
         outside += outside_posts(record, [r for r in regions if r.record.input == record.input], spans)
     return build_result(records, regions, outside, title=title, id=id, flat=False, not_searched=limits)
 
 
-def _split_at(
-    record: Record, pieces: Iterable[tuple[int, int]], breaks: list[tuple[int, int]]
-) -> list[list[tuple[int, str]]]:
-    """Kept pieces of a record as dedup segments, a new segment after every break."""
-    out: list[list[tuple[int, str]]] = [[]]
-    bi, last = 0, 0
-    for a, b in pieces:
-        crossed = False
-        while bi < len(breaks) and breaks[bi][0] < a:
-            crossed = crossed or breaks[bi][0] >= last
-            bi += 1
-        if crossed and out[-1]:
-            out.append([])
-        out[-1].append((record.base + a, record.raw[a:b]))
-        last = b
-    return out
-
-
-_MAX_ROUNDS = 5  # rounds after the first search only the posts the one before changed: cheap, and rarely needed
-_PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout's marker will
-
-
-def _quote_ends(raw: str, start: int, end: int, document: Document | None) -> list[tuple[int, int]]:
-    """Where the quote boxes of an engine's format close: no copy runs on past one."""
-    if document is None or document.quote_end is None:
-        return []
-    return [m.span() for m in document.quote_end.finditer(raw, start, end)]
-
-
-def _settle(regions: list[Region], config: Config, document: Document | None = None) -> None:
-    """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
-
-    Taking quotes and noise out joins text that stood apart, and that can make more noise or
-    another repeat. Each round reads every post's own words with a marker where each quote
-    stood, exactly what the text layout writes, so once a round finds nothing, cleaning the
-    cleaned thread changes nothing.
-
-    The first round searches everything: it reads the posts as the layout writes them, which
-    is not how the first search read them (a dump before it was cut into posts; every post
-    whole, where the layout cuts it at its quotes; restricting this round as the later ones are
-    lost idempotence on a 100,000-post thread). A later round searches only for repeats with a
-    side in a post the round before changed (it got a copy or more noise), or found through a
-    candidate pair that round did not have: between two unchanged posts, it aligned the same
-    words.
-    """
-    kinds = config.detectors - {"bom"}
-    changed = [True] * len(regions)
-    seen = SeenPairs()
-    for n in range(_MAX_ROUNDS):
-        fresh_noise = [False] * len(regions)
-        with phase("noise"):
-            for k, region in enumerate(regions):
-                if (n and not changed[k]) or not (region.noise or region.copies):
-                    continue  # its words are those the round before read (or the raw post, read first)
-                fresh = _noise_in_what_is_left(region, kinds)
-                if fresh:
-                    region.noise = sorted(region.noise + fresh)
-                    fresh_noise[k] = True
-        changed = [a or b for a, b in zip(changed, fresh_noise, strict=True)]
-        before = [len(region.copies) for region in regions]
-        if config.collapse and any(changed):
-            segments, focus = [], []
-            for k, region in enumerate(regions):
-                if not region.searched:
-                    continue
-                pieces, quotes = own_pieces(region)
-                markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
-                if markers:  # as in the first round: a marker is no text and no copy spans it
-                    pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
-                ends = _quote_ends(region.record.raw, region.start, region.end, document)
-                split = _split_at(region.record, pieces, sorted(quotes + markers + ends))
-                segments += split
-                focus += [changed[k]] * len(split)
-            again = build_stream(segments)
-            more = find_copies(again, focus=focus, seen=seen, config=config)
-            if more:
-                _assign_copies(regions, more, again)
-        changed = [a or len(region.copies) != b for a, region, b in zip(fresh_noise, regions, before, strict=True)]
-        if not any(changed):
-            return
-
-
-def _noise_in_what_is_left(region: Region, kinds: frozenset[str]) -> list[Span]:
-    """Noise in a region's own words that only shows once its quotes and noise are out."""
-    pieces, quotes = own_pieces(region)
-    raw = region.record.raw
-    parts: list[str] = []
-    placed: list[tuple[int, int, int]] = []  # (offset in the text read, raw offset, length)
-    held: list[Span] = []
-    at, qi = 0, 0
-
-    def hold() -> None:
-        nonlocal at
-        parts.append(_PLACEHOLDER)
-        held.append(Span(at, at + len(_PLACEHOLDER), "marker"))
-        at += len(_PLACEHOLDER)
-
-    for a, b in pieces:
-        while qi < len(quotes) and quotes[qi][0] < a:
-            hold()
-            qi += 1
-        placed.append((at, a, b - a))
-        parts.append(raw[a:b])
-        at += b - a
-    for _ in range(qi, len(quotes)):
-        hold()
-    text = "".join(parts)
-    held += [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(text)]
-    out = []
-    for span in detect_noise(text, kinds, protected=held):
-        for t, r, n in placed:
-            lo, hi = max(span.start, t), min(span.end, t + n)
-            if lo < hi:
-                out.append(Span(r + lo - t, r + hi - t, span.kind, span.meta))
-    return out
-
-
-def _to_raw(stream: Stream, copy: Copy) -> tuple[int, int, int, int, Copy]:
-    g0, g1 = stream.raw_range(copy.target_start, copy.target_end)
-    h0, h1 = stream.raw_range(copy.source_start, copy.source_end)
-    return g0, g1, h0, h1, copy
-
-
 def _flat_regions(
     record: Record, noise: list[Span], copies: list[tuple[int, int, int, int, Copy]], *, first: int = 1
 ) -> tuple[list[Region], list[Removal]]:
     header_at = {id(s.meta): s.start for s in noise if s.kind == "quote-header"}
-    quote_ends = {header_at[id(c.header)]: g1 for _, g1, _, _, c in copies if c.explicit and id(c.header) in header_at}
-    spans = split_posts(record.raw, noise, quote_ends)
+    stops = {header_at[id(c.header)]: g1 for _, g1, _, _, c in copies if c.explicit and id(c.header) in header_at}
+    spans = split_posts(record.raw, noise, stops)
     starts = [s.start for s in noise]
     regions = []
     for n, (a, b) in enumerate(spans, first):
         i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
         regions.append(Region(str(n), record, a, b, noise[i:j], []))
     return regions, outside_posts(record, regions, noise)
-
-
-def _assign_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> None:
-    """Give each region the pieces of the copies that fall inside it (cut in stream offsets,
-    where noise no longer stands between the characters)."""
-    bounds = [(stream.at_or_after(r.record.base + r.start), stream.at_or_after(r.record.base + r.end)) for r in regions]
-    firsts = [b[0] for b in bounds]
-    for copy in copies:
-        k = max(0, bisect.bisect_right(firsts, copy.target_start) - 1)
-        while k < len(regions) and bounds[k][0] < copy.target_end:
-            a, b = max(copy.target_start, bounds[k][0]), min(copy.target_end, bounds[k][1])
-            if b - a >= 2:
-                s0 = min(copy.source_end - 1, copy.source_start + (a - copy.target_start))
-                s1 = copy.source_end if b == copy.target_end else max(s0 + 1, min(copy.source_end, s0 + b - a))
-                piece = replace(copy, target_start=a, target_end=b, source_start=s0, source_end=s1)
-                g0, g1, h0, h1, _ = _to_raw(stream, piece)
-                base = regions[k].record.base
-                quoted = int(stream.to_raw[copy.quoted]) if copy.quoted is not None else None
-                regions[k].copies.append(
-                    (g0 - base, g1 - base, replace(copy, source_start=h0, source_end=h1, quoted=quoted))
-                )
-            k += 1
