@@ -13,9 +13,11 @@ import json
 import lzma
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import FIXTURES
 from threadclean import Config, InputError, clean_text, rebuild
 from threadclean.archive import clean_job, clean_read
 from threadclean.encoding import decode
@@ -118,3 +120,19 @@ def test_any_compressed_file_is_a_reported_problem_or_threads(tmp_path_factory, 
 def test_a_job_with_a_listing_error_is_reported():
     outcome = clean_job(Job(0, "gone.txt", "gone", error="no such file or folder"), config=Config())
     assert outcome.line is None and outcome.stats["errors"][0]["reason"] == "no such file or folder"
+
+
+REGRESSIONS = sorted((FIXTURES / "fuzz-regressions").glob("*.bin"))
+
+
+@pytest.mark.parametrize("path", REGRESSIONS, ids=lambda p: p.stem)
+def test_inputs_the_fuzzers_found(path):
+    """Inputs that once broke an invariant (kept as the fuzzer wrote them)."""
+    data = path.read_bytes()
+    try:
+        thread = parse(decode(data, source=path.name), source=path.name)
+    except InputError:
+        return
+    result = clean_read([thread], names=[path.name])
+    if thread.text is not None and all(p.origin.input is None for p in result.posts):
+        assert rebuild(result.to_dict()).get(None, "") == thread.text

@@ -129,7 +129,15 @@ def _redirect(copy: Copy, done: list[Copy], starts: list[int]) -> list[Copy]:
                               source_end=copy.source_end))
     pieces[0] = replace(pieces[0], target_start=copy.target_start)
     pieces[-1] = replace(pieces[-1], target_end=copy.target_end)
-    return _join_small(pieces)
+    # an edited copy's source can be longer than the copy: the shifted pieces then run past its
+    # end, so they are held inside it (never overlapping the next copy, never inside out)
+    lo, hi = copy.target_start, copy.target_end
+    held = []
+    for piece in pieces:
+        a, b = min(max(piece.target_start, lo), hi), min(max(piece.target_end, lo), hi)
+        if b > a:
+            held.append(replace(piece, target_start=a, target_end=b))
+    return _join_small(held) if held else [copy]
 
 
 def _join_small(pieces: list[Copy]) -> list[Copy]:
