@@ -88,7 +88,8 @@ INLINE_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}+(?:\s[^<>]{0,200}+)?>"
 
 # Discuz page chrome that survives in text dumps: the "[复制链接]" (copy link) button after a
 # title, and the "复制代码" (copy code) button on a line of its own after a code block.
-COPY_BUTTON = regex.compile(r"\[复制链接\]|(?m:^[ \t]*+复制代码[ \t]*+(?=\r?$))")
+# A line starts after CR or LF, as the flat splitter and the layout read lines.
+COPY_BUTTON = regex.compile(r"\[复制链接\]|(?<![^\r\n])[ \t]*+复制代码[ \t]*+(?=[\r\n]|\Z)")
 
 # A moderator's note that a thread was moved: "本主题由 管理员 于 2013-7-11 11:01 移动".
 MOVE_NOTE = regex.compile(rf"本主题由 ?[^\n]{{1,40}}? ?于 {DATE_TIME} 移动")
