@@ -30,9 +30,6 @@ _ANCHOR_STEPS = (0, 8, 16, 32)  # where in a quote its anchors start
 _MAX_ANCHOR_HITS = 12  # earliest places an anchor is tried at
 _MAX_AUTHOR_POSTS = 30  # most recent posts of a quoted author that a quote is aligned with
 _MIN_CONTAINMENT = 0.5  # a candidate group must have a window at least this much inside its source
-# ... and a window whose sketch agrees this much with its source's: below it, a region pair is
-# almost never a copy (1 in 400 on generated threads) and aligning it costs as much as a real one
-_MIN_AGREEMENT = 0.55
 _MAX_QUOTE_REGIONS = 24  # places a quote is aligned with at most (anchored ones first)
 _LOOKBACK = 200_000  # how far back (stream characters) a quote's exact anchors are looked for
 
@@ -246,8 +243,7 @@ def _groups(
     new[1:] = np.any(key[1:] != key[:-1], axis=1) | (ts[1:] - te[:-1] > gap_windows * size[1:])
     starts = np.flatnonzero(new)
     count = np.diff(np.append(starts, order.size))
-    strong = (np.maximum.reduceat(c.containment[order], starts) >= _MIN_CONTAINMENT) & (
-        np.maximum.reduceat(c.agreement[order], starts) >= _MIN_AGREEMENT)
+    strong = np.maximum.reduceat(c.containment[order], starts) >= _MIN_CONTAINMENT
     t0 = np.minimum.reduceat(ts, starts)
     t1 = np.maximum.reduceat(te, starts)
     width = np.maximum.reduceat(size, starts)
