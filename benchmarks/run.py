@@ -48,19 +48,20 @@ def _predicted(result: dict[str, Any]) -> set:
     return out
 
 
-def thread_files(posts: int, lang: str, seed: int) -> tuple[Path, Path]:
+def thread_files(posts: int, lang: str, seed: int, text: str) -> tuple[Path, Path]:
     """The generated thread as a JSON file and its truth as a pickle, made once in a cache folder."""
     folder = Path(tempfile.gettempdir()) / "threadclean-bench"
     folder.mkdir(exist_ok=True)
-    doc_path, truth_path = folder / f"{lang}-{posts}-{seed}.json", folder / f"{lang}-{posts}-{seed}.truth.pickle"
+    stem = f"{lang}-{text}-{posts}-{seed}"
+    doc_path, truth_path = folder / f"{stem}.json", folder / f"{stem}.truth.pickle"
     if not (doc_path.exists() and truth_path.exists()):
-        doc, truth = generate.generate(posts, lang=lang, seed=seed)
+        doc, truth = generate.generate(posts, lang=lang, seed=seed, text=text)
         truth_path.write_bytes(pickle.dumps(truth))
         doc_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return doc_path, truth_path
 
 
-def one_size(posts: int, lang: str, seed: int) -> dict[str, Any]:
+def one_size(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
     """Run threadclean on one generated thread in this process (called in a child process).
 
     The thread is read from its file, as a user's would be; the generator's truth (one Python
@@ -72,7 +73,7 @@ def one_size(posts: int, lang: str, seed: int) -> dict[str, Any]:
     from threadclean.layout import parse as parse_layout
     from threadclean.timing import collect
 
-    doc_path, truth_path = thread_files(posts, lang, seed)
+    doc_path, truth_path = thread_files(posts, lang, seed, text)
     doc = json.loads(doc_path.read_text(encoding="utf-8"))
     size = doc_path.stat().st_size
     with collect() as phases:
@@ -89,18 +90,18 @@ def one_size(posts: int, lang: str, seed: int) -> dict[str, Any]:
     rebuilt = threadclean.rebuild(result)  # nothing lost: every post comes back from the result
     lossless = all(rebuilt.get(p["id"], "") == p["text"] for p in doc["posts"])
     return {
-        "posts": posts, "lang": lang, "mb": size / 1e6, "seconds": seconds, "posts_per_s": posts / seconds,
+        "posts": posts, "lang": lang, "text": text, "mb": size / 1e6, "seconds": seconds, "posts_per_s": posts / seconds,
         "mb_per_s": size / 1e6 / seconds, "peak_rss_mb": peak,
         "phases": dict(phases), "precision": precision, "recall": recall, "lossless": lossless,
         "idempotent": idempotent,
     }
 
 
-def baseline(posts: int, lang: str, seed: int, cutoff: float = 90) -> dict[str, Any]:
+def baseline(posts: int, lang: str, seed: int, text: str, cutoff: float = 90) -> dict[str, Any]:
     """The naive approach: partial_ratio of each post against every earlier one."""
     from rapidfuzz import fuzz
 
-    doc, truth = generate.generate(posts, lang=lang, seed=seed)
+    doc, truth = generate.generate(posts, lang=lang, seed=seed, text=text)
     texts = [p["text"] for p in doc["posts"]]
     predicted = set()
     start = time.perf_counter()
@@ -118,28 +119,28 @@ def baseline(posts: int, lang: str, seed: int, cutoff: float = 90) -> dict[str, 
             predicted |= {(doc["posts"][k]["id"], i) for i in range(a, b) if not text[i].isspace()}
     seconds = time.perf_counter() - start
     precision, recall = _score(doc, truth, predicted)
-    return {"posts": posts, "lang": lang, "seconds": seconds, "precision": precision, "recall": recall}
+    return {"posts": posts, "lang": lang, "text": text, "seconds": seconds, "precision": precision, "recall": recall}
 
 
-def _child(posts: int, lang: str, seed: int) -> dict[str, Any]:
-    thread_files(posts, lang, seed)  # generated here, so the child only reads and cleans
+def _child(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
+    thread_files(posts, lang, seed, text)  # generated here, so the child only reads and cleans
     code = (
         f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import run; "
-        f"print(json.dumps(run.one_size({posts}, {lang!r}, {seed})))"
+        f"print(json.dumps(run.one_size({posts}, {lang!r}, {seed}, {text!r})))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def e2e(posts: int, lang: str, seed: int) -> dict[str, Any]:
+def e2e(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
     """``threadclean clean --format json`` on a generated thread file, startup included."""
-    path, _ = thread_files(posts, lang, seed)
+    path, _ = thread_files(posts, lang, seed, text)
     cli = Path(sys.executable).with_name("threadclean")
     start = time.perf_counter()
     subprocess.run([str(cli), "clean", "--format", "json", "-o", os.devnull, str(path)], check=True)
     seconds = time.perf_counter() - start
     size = path.stat().st_size
-    return {"posts": posts, "lang": lang, "mb": size / 1e6, "seconds": seconds, "mb_per_s": size / 1e6 / seconds}
+    return {"posts": posts, "lang": lang, "text": text, "mb": size / 1e6, "seconds": seconds, "mb_per_s": size / 1e6 / seconds}
 
 
 def machine() -> dict[str, Any]:
@@ -160,14 +161,16 @@ def main() -> None:
     ap.add_argument("--e2e", type=int, nargs="*", default=[])
     ap.add_argument("--lang", choices=["zh", "en"], default="zh")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--text", choices=["markov", "splice"], default="markov",
+                    help="fresh text: a chain over real clauses (realistic) or spliced clause pieces (worst case)")
     ap.add_argument("-o", "--output", default=str(HERE / "results.json"))
     args = ap.parse_args()
-    results: dict[str, Any] = {"machine": machine(), "threadclean": [], "baseline": [], "e2e": []}
+    results: dict[str, Any] = {"machine": machine(), "text": args.text, "threadclean": [], "baseline": [], "e2e": []}
     print("| posts | MB | seconds | posts/s | MB/s | peak RSS MB | noise | candidates | alignment | collapse "
           "| precision | recall | lossless | idempotent |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for n in args.sizes:
-        r = _child(n, args.lang, args.seed)
+        r = _child(n, args.lang, args.seed, args.text)
         results["threadclean"].append(r)
         ph = r["phases"]
         print(f"| {n} | {r['mb']:.2f} | {r['seconds']:.2f} | {r['posts_per_s']:.0f} | {r['mb_per_s']:.2f} "
@@ -179,11 +182,11 @@ def main() -> None:
         print("\n| posts | baseline seconds | baseline precision | baseline recall |")
         print("|---:|---:|---:|---:|")
     for n in args.baseline:
-        r = baseline(n, args.lang, args.seed)
+        r = baseline(n, args.lang, args.seed, args.text)
         results["baseline"].append(r)
         print(f"| {n} | {r['seconds']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} |", flush=True)
     for n in args.e2e:
-        r = e2e(n, args.lang, args.seed)
+        r = e2e(n, args.lang, args.seed, args.text)
         results["e2e"].append(r)
         print(f"\nend to end, {n} posts ({r['mb']:.1f} MB JSON): {r['seconds']:.1f} s, {r['mb_per_s']:.2f} MB/s")
     Path(args.output).write_text(json.dumps(results, indent=1), encoding="utf-8")
