@@ -90,8 +90,8 @@ def one_size(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
     rebuilt = threadclean.rebuild(result)  # nothing lost: every post comes back from the result
     lossless = all(rebuilt.get(p["id"], "") == p["text"] for p in doc["posts"])
     return {
-        "posts": posts, "lang": lang, "text": text, "mb": size / 1e6, "seconds": seconds, "posts_per_s": posts / seconds,
-        "mb_per_s": size / 1e6 / seconds, "peak_rss_mb": peak,
+        "posts": posts, "lang": lang, "text": text, "mb": size / 1e6, "seconds": seconds,
+        "posts_per_s": posts / seconds, "mb_per_s": size / 1e6 / seconds, "peak_rss_mb": peak,
         "phases": dict(phases), "precision": precision, "recall": recall, "lossless": lossless,
         "idempotent": idempotent,
     }
@@ -140,7 +140,10 @@ def e2e(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
     subprocess.run([str(cli), "clean", "--format", "json", "-o", os.devnull, str(path)], check=True)
     seconds = time.perf_counter() - start
     size = path.stat().st_size
-    return {"posts": posts, "lang": lang, "text": text, "mb": size / 1e6, "seconds": seconds, "mb_per_s": size / 1e6 / seconds}
+    return {
+        "posts": posts, "lang": lang, "text": text, "mb": size / 1e6, "seconds": seconds,
+        "mb_per_s": size / 1e6 / seconds,
+    }
 
 
 def machine() -> dict[str, Any]:
