@@ -57,46 +57,50 @@ def _char_classes() -> np.ndarray:
 
 def tokenize(stream: Stream, *, ngram: int) -> Tokens:
     """Tokens and shingle hashes of the stream, deterministic across processes, in numpy."""
-    codes = np.frombuffer(stream.text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    codes = np.frombuffer(stream.text.encode("utf-32-le"), dtype=np.uint32)
     table = _char_classes()
-    cls = np.where(codes < 0x10000, table[np.minimum(codes, 0xFFFF)], np.where(codes >= 0x20000, 2, 0))
-    cls = np.where((codes >= 0x20000) & (codes < 0x40000), 2, cls).astype(np.uint8)
+    cls = table[np.minimum(codes, 0xFFFF)]
+    cls[codes > 0xFFFF] = 0
+    cls[(codes >= 0x20000) & (codes < 0x40000)] = 2  # the CJK extension planes
     word = cls == 1
     prev_word = np.concatenate(([False], word[:-1]))
     next_word = np.concatenate((word[1:], [False]))
+    # token starts come out sorted: the first letter of every word and every CJK character
+    starts = np.flatnonzero((word & ~prev_word) | (cls == 2))
     word_starts = np.flatnonzero(word & ~prev_word)
     word_ends = np.flatnonzero(word & ~next_word) + 1
-    cjk = np.flatnonzero(cls == 2)
-    starts = np.concatenate((word_starts, cjk))
-    ends = np.concatenate((word_ends, cjk + 1))
-    order = np.argsort(starts, kind="stable")
-    starts, ends = starts[order], ends[order]
-    # a word's id is a polynomial hash of its code points; a CJK character's is itself
+    ends = starts + 1
+    ends[word[starts]] = word_ends
+    # a word's id is a polynomial hash of its code points (over the letters alone, which in
+    # Chinese text are few); a one-character token's is its code point
+    letters = codes[word].astype(np.uint64)
+    lengths = word_ends - word_starts
+    first = np.cumsum(lengths) - lengths
     with np.errstate(over="ignore"):
         base = np.uint64(0x100000001B3)
-        powers = np.cumprod(np.full(codes.size + 1, base, dtype=np.uint64))
+        powers = np.cumprod(np.full(letters.size + 1, base, dtype=np.uint64))
         powers = np.concatenate(([np.uint64(1)], powers[:-1]))
-        prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes.astype(np.uint64) * powers[:-1])))
+        prefix = np.concatenate(([np.uint64(0)], np.cumsum(letters * powers[:-1])))
         inverse = np.uint64(pow(int(base), -1, 1 << 64))
-        inv_powers = np.cumprod(np.full(codes.size + 1, inverse, dtype=np.uint64))
+        inv_powers = np.cumprod(np.full(letters.size + 1, inverse, dtype=np.uint64))
         inv_powers = np.concatenate(([np.uint64(1)], inv_powers[:-1]))
-        token_ids = (prefix[ends] - prefix[starts]) * inv_powers[starts]
-    token_ids = np.where(ends - starts == 1, codes[starts].astype(np.uint64) | np.uint64(1 << 40), token_ids)
+        word_ids = (prefix[first + lengths] - prefix[first]) * inv_powers[first]
+    token_ids = codes[starts].astype(np.uint64) | np.uint64(1 << 40)
+    long_word = lengths > 1
+    token_ids[np.searchsorted(starts, word_starts[long_word])] = word_ids[long_word]
     seg_starts = np.asarray([b[0] for b in stream.bounds], dtype=np.int64)
     segments = np.searchsorted(seg_starts, starts, side="right") - 1
     n = token_ids.size
     # where each token's segment ends, so an n-gram never reaches into the next post
     last = np.flatnonzero(np.diff(segments, append=-1))
     seg_stop = np.repeat(last + 1, np.diff(np.concatenate(([0], last + 1)))) if n else np.zeros(0, np.int64)
-    shingles = np.zeros(n, dtype=np.uint64)
     mult = np.uint64(0x9E3779B97F4A7C15)
-    index = np.arange(n)
+    room = seg_stop - np.arange(n)  # tokens from each one to its segment's end
     with np.errstate(over="ignore"):
-        for k in range(ngram):
-            inside = index + k < seg_stop
-            shifted = np.zeros(n, np.uint64)
-            shifted[: n - k] = token_ids[k:]
-            shingles = np.where(inside, (shingles ^ (shifted + np.uint64(k + 1))) * mult, shingles)
+        shingles = (token_ids + np.uint64(1)) * mult
+        for k in range(1, ngram):
+            head = shingles[: n - k]  # a view: updated in place where the n-gram still fits
+            np.copyto(head, (head ^ (token_ids[k:] + np.uint64(k + 1))) * mult, where=room[: n - k] > k)
         shingles ^= shingles >> np.uint64(29)
     return Tokens(starts, ends, segments, (shingles >> np.uint64(32)).astype(np.uint32))
 
