@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadclean import NOISE_KINDS, engines
-from threadclean.noise import DETECTORS, detect_noise, find_jammer, find_quote_headers
+from threadclean.noise import DETECTORS, TRIGGERS, detect_noise, find_jammer, find_quote_headers
 from threadclean.spans import remove_spans
 
 
@@ -86,3 +88,23 @@ def test_real_jammer_excerpts():
         else:
             continue
         assert found, snippet
+
+
+# noise of every kind, pieces of it, and text around it: what the triggers must not miss
+_NOISE_PIECES = [
+    "**** Hidden Message *****", "***本内容被作者隐藏***", "本帖隐藏的内容需要回复才可以浏览",
+    "游客，如果您要查看本帖隐藏内容请回复", "{:soso_e121:}", "{:5_108:}", "static/image/common/back.gif",
+    "images/common/back.gif", "村夫 发表于 2013-7-11 11:01", "原帖由 老王 于 2009-3-1 10:00 发表", " ...",
+    "本帖最后由 山风 于 2021-5-3 10:05 编辑", "[复制链接]", "\n复制代码\n", "本主题由 管理员 于 2013-7-11 11:01 移动",
+    "发表", "于", "本帖", "{", ":", "}", "back", ".gif", "复制", "\n", " ", "好", "Hidden", "Message", "*", "...", "游",
+    "客",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NOISE_PIECES), max_size=12).map("".join))
+def test_a_detector_finds_nothing_without_its_triggers(text):
+    for detector, triggers in TRIGGERS.items():
+        if not any(t in text for t in triggers):
+            assert detector(text) == [], (detector.__name__, text)
+

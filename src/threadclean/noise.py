@@ -9,6 +9,7 @@ smiley code ends its line once the smiley is gone) and returns raw spans.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import lru_cache
 
 from . import patterns as p
 from .spans import Span, TextView, keep_disjoint, overlaps_any
@@ -248,6 +249,36 @@ DETECTORS: dict[str, Detector] = {
 
 _MAX_PASSES = 4  # each pass can only uncover what the one before took out; two nearly always do
 
+#: Text that every match of a detector contains: where none of it stands, the detector is not
+#: run (most posts hold no header, smiley or note, and a detector call costs more than a look).
+#: tests/test_noise.py checks each detector finds nothing on text without its triggers.
+TRIGGERS: dict[Detector, tuple[str, ...]] = {
+    find_hidden_markers: ("Hidden Message", "本内容被作者隐藏", "本帖隐藏", "游客"),
+    find_smileys: ("{:",),
+    find_quote_images: ("back.gif",),
+    find_quote_truncations: (" ...",),
+    find_edit_notes: ("本帖最后由",),
+    find_quote_headers: ("发表于", "原帖由"),
+    find_copy_buttons: ("复制链接", "复制代码"),
+    find_move_notes: ("本主题由",),
+}
+# any trigger, overlapping ones too: one scan of a post tells which detectors may fire
+_ANY_TRIGGER = p.regex.compile("|".join(p.regex.escape(t) for ts in TRIGGERS.values() for t in ts))
+
+
+def _triggers_in(text: str) -> set[str]:
+    return set(_ANY_TRIGGER.findall(text, overlapped=True))
+
+
+@lru_cache(maxsize=64)
+def _chosen(
+    kinds: frozenset[str], extra: tuple[tuple[str, Detector], ...]
+) -> list[tuple[Detector, tuple[str, ...] | None]]:
+    """The detectors of ``kinds`` (built-in, then an engine's own), each with its triggers."""
+    detectors = [DETECTORS[k] for k in DETECTORS if k in kinds]
+    detectors += [d for k, d in extra if k in kinds and d not in detectors]
+    return [(d, TRIGGERS.get(d)) for d in detectors]
+
 
 def detect_noise(
     text: str,
@@ -263,21 +294,27 @@ def detect_noise(
     an engine's own detectors (by kind; they run when their kind is chosen, like the others).
     """
     keep = sorted(protected)
-    detectors = [DETECTORS[k] for k in DETECTORS if k in kinds]
-    detectors += [d for k, d in (extra or {}).items() if k in kinds and d not in detectors]  # an engine's own
+    detectors = _chosen(frozenset(kinds), tuple((extra or {}).items()))
     found: list[Span] = []
     for _ in range(_MAX_PASSES):
         # a cut quote's " ..." is found by looking back to its header, so that detector reads
         # the text with the headers still in; the others read it with everything found taken out
-        views = {
-            False: TextView(text, found),
-            True: TextView(text, [s for s in found if s.kind != "quote-header"]),
-        }
+        view = TextView(text, found)
+        kept_headers = [s for s in found if s.kind != "quote-header"]
+        header_view = TextView(text, kept_headers) if len(kept_headers) < len(found) else view
+        present: dict[TextView, set[str]] = {}  # the triggers in each view, read once
         fresh: list[Span] = []
-        for detector in detectors:
-            view = views[detector is find_quote_truncations]
-            for span in detector(view.text):
-                fresh.extend(view.raw_spans(span.start, span.end, span.kind, span.meta))
+        for detector, triggers in detectors:
+            read = header_view if detector is find_quote_truncations else view
+            if triggers is not None:
+                if read not in present:
+                    present[read] = _triggers_in(read.text)
+                if present[read].isdisjoint(triggers):
+                    continue
+            for span in detector(read.text):
+                fresh.extend(read.raw_spans(span.start, span.end, span.kind, span.meta))
+        if not fresh:
+            break
         fresh = [s for s in fresh if not overlaps_any(s, found) and not overlaps_any(s, keep)]
         merged = keep_disjoint(found + fresh)
         if len(merged) == len(found):

@@ -82,8 +82,12 @@ class TextView:
     """
 
     def __init__(self, text: str, spans: Iterable[Span]) -> None:
-        self._starts: list[int] = []  # offset in the view where each kept piece starts
-        self._raw: list[int] = []  # offset in ``text`` where that piece starts
+        self._starts: list[int] = [0]  # offset in the view where each kept piece starts
+        self._raw: list[int] = [0]  # offset in ``text`` where that piece starts
+        self.text = text
+        if not spans:  # nothing removed (the common case): the view is the text
+            return
+        self._starts, self._raw = [], []
         pieces, at = [], 0
         for raw_start, raw_end in gaps(0, len(text), spans):
             self._starts.append(at)
