@@ -165,18 +165,19 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 
 def signatures(tokens: Tokens, wins: Windows, *, num_perm: int) -> np.ndarray:
-    """MinHash signature of every window, ``(windows, num_perm)`` uint32, in bulk.
+    """MinHash signature of every window, ``(num_perm, windows)`` uint32, in bulk.
 
-    Equal to ``datasketch.MinHash(num_perm, seed=1, hashfunc=int)`` updated with the window's
-    shingles: the permutations are datasketch's, and a window's minimum is the minimum of its
-    blocks' minima.
+    Column ``i`` equals ``datasketch.MinHash(num_perm, seed=1, hashfunc=int)`` updated with
+    window ``i``'s shingles: the permutations are datasketch's, and a window's minimum is the
+    minimum of its blocks' minima. One row a permutation keeps every pass over the sketches
+    (minima, band keys) on contiguous memory.
     """
-    out = np.empty((wins.first.size, num_perm), dtype=np.uint32)
+    out = np.empty((num_perm, wins.first.size), dtype=np.uint32)
     if wins.first.size == 0:
         return out
     a, b = _permutations(num_perm)
     starts = wins.block_starts
-    block_min = np.empty((starts.size, num_perm), dtype=np.uint32)
+    block_min = np.empty((num_perm, starts.size), dtype=np.uint32)
     with np.errstate(over="ignore"):
         mixed = _fmix32(tokens.shingles)
         # a slice of whole blocks at a time, all permutations at once: the temporaries stay small
@@ -187,12 +188,14 @@ def signatures(tokens: Tokens, wins: Windows, *, num_perm: int) -> np.ndarray:
             t0 = starts[lo]
             t1 = starts[hi] if hi < starts.size else mixed.size
             permuted = a[:, None] * mixed[None, t0:t1] + b[:, None]
-            block_min[lo:hi] = np.minimum.reduceat(permuted, starts[lo:hi] - t0, axis=1).T
+            block_min[:, lo:hi] = np.minimum.reduceat(permuted, starts[lo:hi] - t0, axis=1)
+    # a window is one to three consecutive blocks: the minima of every run of two and of three
     first_block, count = wins.blocks
-    out[:] = block_min[first_block]
-    for k in (1, 2):
-        more = count > k
-        out[more] = np.minimum(out[more], block_min[first_block[more] + k])
+    two = np.minimum(block_min[:, :-1], block_min[:, 1:])
+    three = np.minimum(two[:, :-1], block_min[:, 2:])
+    for k, minima in ((1, block_min), (2, two), (3, three)):
+        chosen = np.flatnonzero(count == k)
+        out[:, chosen] = minima[:, first_block[chosen]]
     return out
 
 
@@ -214,12 +217,11 @@ def _banding(num_perm: int) -> tuple[int, int]:
 def _band_pairs(sigs: np.ndarray, *, bands: int, rows: int, per_bucket: int) -> np.ndarray:
     """(later, earlier) window pairs that share a band, each window with a bucket's earliest."""
     found = []
-    index = np.arange(sigs.shape[0])
+    index = np.arange(sigs.shape[1])
     for band in range(bands):
-        part = sigs[:, band * rows : (band + 1) * rows].astype(np.uint64)
-        key = part[:, 0]
-        for col in range(1, rows):
-            key = key * np.uint64(0x100000001B3) ^ part[:, col]
+        key = sigs[band * rows].astype(np.uint64)
+        for row in range(band * rows + 1, (band + 1) * rows):
+            key = key * np.uint64(0x100000001B3) ^ sigs[row]
         order = np.argsort(key, kind="stable")  # stable: within a bucket, earlier windows first
         sorted_key = key[order]
         new = np.concatenate(([True], sorted_key[1:] != sorted_key[:-1]))
@@ -314,15 +316,15 @@ def find_candidates(
     pairs = _band_pairs(sigs, bands=bands, rows=rows, per_bucket=min(2, config.max_candidates))
     if pairs.size == 0:
         return _none()
-    codes = np.sort(pairs[:, 0].astype(np.int64) * sigs.shape[0] + pairs[:, 1])
+    codes = np.sort(pairs[:, 0].astype(np.int64) * sigs.shape[1] + pairs[:, 1])
     codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    target, source = np.divmod(codes, sigs.shape[0])
+    target, source = np.divmod(codes, sigs.shape[1])
     keep = wins.end[source] <= wins.start[target]
     target, source = target[keep], source[keep]
     agree = np.empty(target.size, dtype=np.float64)
     for lo in range(0, target.size, 65536):  # bounded memory on boilerplate-heavy threads
         hi = lo + 65536
-        agree[lo:hi] = (sigs[target[lo:hi]] == sigs[source[lo:hi]]).mean(axis=1)
+        agree[lo:hi] = (sigs[:, target[lo:hi]] == sigs[:, source[lo:hi]]).mean(axis=0)
     keep = agree >= config.lsh_threshold
     target, source, agree = target[keep], source[keep], agree[keep]
     order = np.lexsort((source, -agree, target))  # per target: most similar first, then earliest
