@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 from . import patterns as p
 from .config import Config
 from .normalize import Stream
 
 _SEED = 1  # fixed: the same input gives the same candidates in every process
-_TOKEN_CHUNK = 1 << 21  # permuted values computed at once (tokens x permutations): bounds the bulk pass's memory
+_TOKEN_CHUNK = 1 << 19  # permuted values computed at once (tokens x permutations): bounds the bulk pass's memory
 _MAX_HASH = np.uint32(0xFFFFFFFF)
 
 
@@ -151,6 +150,10 @@ def windows(tokens: Tokens, *, block: int) -> Windows:
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    # imported here, not at the top: datasketch loads scipy (0.45 s), and a run that never
+    # sketches a window (--help, a bad file, a one-post thread) should not wait for it
+    from datasketch import MinHash
+
     a, b = MinHash(num_perm=num_perm, seed=_SEED).permutations
     return a.astype(np.uint32), b.astype(np.uint32)
 
