@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import patterns as p
+from .bands import KEY_SPAN, Memory, all_pairs, band_keys, in_sorted, pairs_after_change
 from .config import Config
 from .normalize import Stream
 
@@ -217,25 +218,6 @@ def _banding(num_perm: int) -> tuple[int, int]:
     return num_perm // 2, 2
 
 
-def _band_pairs(sigs: np.ndarray, *, bands: int, rows: int, per_bucket: int) -> np.ndarray:
-    """(later, earlier) window pairs that share a band, each window with a bucket's earliest."""
-    found = []
-    index = np.arange(sigs.shape[1])
-    for band in range(bands):
-        key = sigs[band * rows].astype(np.uint64)
-        for row in range(band * rows + 1, (band + 1) * rows):
-            key = key * np.uint64(0x100000001B3) ^ sigs[row]
-        order = np.argsort(key, kind="stable")  # stable: within a bucket, earlier windows first
-        sorted_key = key[order]
-        new = np.concatenate(([True], sorted_key[1:] != sorted_key[:-1]))
-        bucket_start = np.maximum.accumulate(np.where(new, index, 0))
-        for m in range(per_bucket):
-            src = bucket_start + m
-            ok = src < index
-            found.append(np.stack((order[ok], order[src[ok]]), axis=1))
-    return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
-
-
 @dataclass(frozen=True)
 class Candidates:
     """Candidate pairs as parallel arrays of stream offsets, sorted by target window (so by
@@ -263,47 +245,13 @@ class Candidates:
         return list(zip(self.target_start[lo:hi].tolist(), self.source_start[lo:hi].tolist(), strict=True))
 
 
-def _new_or_in_focus(
-    stream: Stream, wins: Windows, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], focus: np.ndarray | None,
-    seen: SeenPairs,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    t, s, j = pairs
-    raw_t, raw_s = stream.to_raw[wins.start[t]], stream.to_raw[wins.start[s]]
-    if raw_t.size and max(int(raw_t.max()), int(raw_s.max())) >= _KEY_SPAN:
-        seen.keys = None  # too long a thread for keys: every search is whole
-        return pairs
-    keys = raw_t * _KEY_SPAN + raw_s
-    ordered = np.sort(keys)  # sorted, then looked up by bisection: faster than np.unique and np.isin
-    before, seen.keys = seen.keys, ordered
-    if focus is None or before is None:
-        return pairs
-    if before.size:
-        at = np.minimum(np.searchsorted(before, keys), before.size - 1)
-        known = before[at] == keys
-    else:
-        known = np.zeros(keys.size, dtype=bool)
-    keep = focus[wins.segment[t]] | focus[wins.segment[s]] | ~known
-    return t[keep], s[keep], j[keep]
-
-
 def _none() -> Candidates:
     empty = np.zeros(0, np.int64)
     return Candidates(empty, empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0))
 
 
-@dataclass
-class SeenPairs:
-    """The candidate pairs of the last search of a thread, by the raw offsets of their windows'
-    starts: a pair found again, between two segments that did not change, was aligned then."""
-
-    keys: np.ndarray | None = None
-
-
-_KEY_SPAN = 1 << 31  # raw offsets below this make a pair's key (threads of up to 2G characters)
-
-
 def find_candidates(
-    stream: Stream, config: Config, *, focus: np.ndarray | None = None, seen: SeenPairs | None = None
+    stream: Stream, config: Config, *, focus: np.ndarray | None = None, memory: Memory | None = None
 ) -> Candidates:
     """Every (later window, earlier window) pair whose sketches collide in the LSH bands.
 
@@ -311,10 +259,11 @@ def find_candidates(
     threshold), and per window only the ``config.max_candidates`` most similar sources are kept
     (the earliest among equals): the cap bounds the work on boilerplate.
 
-    With ``focus`` (a flag per segment) and ``seen`` (the pairs of the search before, which this
+    With ``focus`` (a flag per segment) and ``memory`` (what the search before saw, which this
     search updates), a pair is kept only if a window of it is in a flagged segment or the pair
     is new: which pairs a window gets depends on the whole thread, so a pair between two
-    unchanged segments can be new when others changed.
+    unchanged segments can be new when others changed. Only the buckets a change touched are
+    sorted again (see bands.py).
     """
     tokens = tokenize(stream, ngram=config.ngram)
     wins = windows(tokens, block=max(1, config.window // 3))
@@ -322,12 +271,40 @@ def find_candidates(
         return _none()
     sigs = signatures(tokens, wins, num_perm=config.num_perm)
     bands, rows = _banding(config.num_perm)
-    pairs = _band_pairs(sigs, bands=bands, rows=rows, per_bucket=min(2, config.max_candidates))
-    if pairs.size == 0:
-        return _none()
-    codes = np.sort(pairs[:, 0].astype(np.int64) * sigs.shape[1] + pairs[:, 1])
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    target, source = np.divmod(codes, sigs.shape[1])
+    per_bucket = min(2, config.max_candidates)
+    keys = band_keys(sigs, bands=bands, rows=rows)
+    ids = stream.to_raw[wins.start]
+    ends = stream.to_raw[wins.end - 1] + 1
+    if memory is not None and (int(ends.max()) >= KEY_SPAN or bool(np.any(ids[1:] <= ids[:-1]))):
+        memory.ids = memory.pairs = None  # no keys for this thread: every search is whole
+        memory = None
+    flagged = None if focus is None else focus[wins.segment]
+    if memory is not None and flagged is not None and memory.holds(per_bucket, bands):
+        pairs, stale, buckets = pairs_after_change(keys, ids, ends, flagged, memory, per_bucket=per_bucket)
+    else:
+        pairs, buckets = all_pairs(keys, ids, per_bucket=per_bucket)
+        stale = None
+    t, s, j = _most_similar(pairs, sigs, wins, config)
+    if memory is not None:
+        t, s, j = _new_or_flagged((t, s, j), ids, flagged, stale, memory)
+        memory.ids, memory.ends, memory.keys, memory.buckets = ids, ends, keys, buckets
+    # Jaccard j of sets of sizes a and b share j/(1+j)*(a+b) elements: of the smaller, that share
+    a, b = (wins.stop - wins.first)[t], (wins.stop - wins.first)[s]
+    contained = np.minimum(1.0, j / (1 + j) * (a + b) / np.minimum(a, b))
+    return Candidates(
+        wins.start[t], wins.end[t], wins.segment[t], wins.start[s], wins.end[s], wins.segment[s], j, contained
+    )
+
+
+def _most_similar(
+    pairs: np.ndarray, sigs: np.ndarray, wins: Windows, config: Config
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(target, source, agreement) of each window's ``max_candidates`` most similar earlier
+    windows at the threshold or above, the earliest among equals, sorted by target."""
+    n = sigs.shape[1]
+    codes = np.sort(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if codes.size else codes
+    target, source = np.divmod(codes, n)
     keep = wins.end[source] <= wins.start[target]
     target, source = target[keep], source[keep]
     agree = np.empty(target.size, dtype=np.float64)
@@ -340,12 +317,24 @@ def find_candidates(
     target, source, agree = target[order], source[order], agree[order]
     rank = np.arange(target.size) - np.searchsorted(target, target, side="left")
     keep = rank < config.max_candidates
-    t, s, j = target[keep], source[keep], agree[keep]
-    if seen is not None:
-        t, s, j = _new_or_in_focus(stream, wins, (t, s, j), focus, seen)
-    # Jaccard j of sets of sizes a and b share j/(1+j)*(a+b) elements: of the smaller, that share
-    a, b = (wins.stop - wins.first)[t], (wins.stop - wins.first)[s]
-    contained = np.minimum(1.0, j / (1 + j) * (a + b) / np.minimum(a, b))
-    return Candidates(
-        wins.start[t], wins.end[t], wins.segment[t], wins.start[s], wins.end[s], wins.segment[s], j, contained
-    )
+    return target[keep], source[keep], agree[keep]
+
+
+def _new_or_flagged(
+    found: tuple[np.ndarray, np.ndarray, np.ndarray], ids: np.ndarray, flagged: np.ndarray | None,
+    stale: np.ndarray | None, memory: Memory,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs with a flagged side or that the last search did not have; ``memory`` then
+    holds this search's pairs. ``stale`` (raw starts, sorted) names the windows whose pairs
+    the memory no longer holds (``None``: all of them); every other window kept its pairs."""
+    t, s, j = found
+    keys = ids[t] * KEY_SPAN + ids[s]
+    before = memory.pairs
+    now = np.sort(keys)
+    if stale is not None and before is not None:  # the others' pairs, as the last search found them
+        now = np.sort(np.concatenate((before[~in_sorted(before // KEY_SPAN, stale)], now)))
+    memory.pairs = now
+    if flagged is None or before is None:
+        return found
+    keep = flagged[t] | flagged[s] | ~in_sorted(keys, before)
+    return t[keep], s[keep], j[keep]

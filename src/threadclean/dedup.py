@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from .align import Chain, align
-from .candidates import Candidates, SeenPairs, find_candidates
+from .bands import Memory
+from .candidates import Candidates, find_candidates
 from .collapse import Copy, Found, collapse
 from .config import Config
 from .normalize import SEPARATOR, Stream
@@ -51,21 +52,21 @@ def find_copies(
     times: Sequence[str | None] = (),
     ids: Sequence[str | None] = (),
     focus: Sequence[bool] | None = None,
-    seen: SeenPairs | None = None,
+    memory: Memory | None = None,
     config: Config,
 ) -> list[Copy]:
     """Every repeated passage of the stream, as copies of their first appearance.
 
     ``authors``, ``times`` (ISO ``YYYY-MM-DDTHH:MM``) and post ``ids``, per segment, let an
     explicit quote go straight to the post its header names or links. ``focus`` (per segment)
-    and ``seen`` (the pairs of the search before) limit the search to repeats with a side in a
+    and ``memory`` (what the search before saw) limit the search to repeats with a side in a
     flagged segment or found through a new candidate pair (see ``find_candidates``).
     """
     if not config.collapse or not stream.text:
         return []
     with phase("candidates"):
         candidates = find_candidates(
-            stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool), seen=seen)
+            stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool), memory=memory)
     posts = _Posts(authors, times, ids)
     with phase("alignment"):
         found = [

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from . import patterns as p
 from .assemble import Record, Region, own_pieces
-from .candidates import SeenPairs
+from .bands import Memory
 from .collapse import Copy
 from .config import Config
 from .dedup import find_copies
@@ -68,7 +68,7 @@ def settle(regions: list[Region], config: Config, document: Document | None = No
     """
     kinds = config.detectors - {"bom"}
     changed = [True] * len(regions)
-    seen = SeenPairs()
+    memory = Memory()
     for n in range(_MAX_ROUNDS):
         fresh_noise = [False] * len(regions)
         with phase("noise"):
@@ -95,7 +95,7 @@ def settle(regions: list[Region], config: Config, document: Document | None = No
                 segments += split
                 focus += [changed[k]] * len(split)
             again = build_stream(segments)
-            more = find_copies(again, focus=focus, seen=seen, config=config)
+            more = find_copies(again, focus=focus, memory=memory, config=config)
             if more:
                 assign_copies(regions, more, again)
         changed = [a or len(region.copies) != b for a, region, b in zip(fresh_noise, regions, before, strict=True)]
