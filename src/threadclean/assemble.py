@@ -113,6 +113,8 @@ def build_result(
 
 def own_pieces(region: Region) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The raw pieces of a region's own words, and its quotes' raw spans, both in order."""
+    if not region.copies:  # most posts: their words are all but their noise
+        return list(gaps(region.start, region.end, region.noise)), []
     quotes = sorted((a, b) for a, b, _ in region.copies)
     quote_spans = [Span(a, b, "quote") for a, b in quotes]
     loose = [s for s in region.noise if not any(a <= s.start and s.end <= b for a, b in quotes)]

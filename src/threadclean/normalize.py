@@ -48,6 +48,10 @@ class Stream:
         """The first stream offset whose raw offset is ``raw`` or later."""
         return int(np.searchsorted(self._raw_sorted, raw, side="left"))
 
+    def at_or_after_all(self, raw: np.ndarray) -> np.ndarray:
+        """``at_or_after`` of every raw offset in ``raw`` at once."""
+        return np.searchsorted(self._raw_sorted, raw, side="left")
+
 
 def _fold(codes: np.ndarray) -> np.ndarray:
     """Full-width ASCII to ASCII, ideographic space to space, A-Z to a-z."""

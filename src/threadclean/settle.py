@@ -8,6 +8,8 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import replace
 
+import numpy as np
+
 from . import patterns as p
 from .assemble import Record, Region, own_pieces
 from .bands import Memory
@@ -69,6 +71,7 @@ def settle(regions: list[Region], config: Config, document: Document | None = No
     kinds = config.detectors - {"bom"}
     changed = [True] * len(regions)
     memory = Memory()
+    read: dict[int, list[list[tuple[int, str]]]] = {}  # each region's segments, as the last round read them
     for n in range(_MAX_ROUNDS):
         fresh_noise = [False] * len(regions)
         with phase("noise"):
@@ -86,14 +89,10 @@ def settle(regions: list[Region], config: Config, document: Document | None = No
             for k, region in enumerate(regions):
                 if not region.searched:
                     continue
-                pieces, quotes = own_pieces(region)
-                markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
-                if markers:  # as in the first round: a marker is no text and no copy spans it
-                    pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
-                ends = quote_ends(region.record.raw, region.start, region.end, document)
-                split = split_at(region.record, pieces, sorted(quotes + markers + ends))
-                segments += split
-                focus += [changed[k]] * len(split)
+                if changed[k] or k not in read:  # an unchanged region reads as the round before
+                    read[k] = _segments_of(region, document)
+                segments += read[k]
+                focus += [changed[k]] * len(read[k])
             again = build_stream(segments)
             more = find_copies(again, focus=focus, memory=memory, config=config)
             if more:
@@ -101,6 +100,17 @@ def settle(regions: list[Region], config: Config, document: Document | None = No
         changed = [a or len(region.copies) != b for a, region, b in zip(fresh_noise, regions, before, strict=True)]
         if not any(changed):
             return
+
+
+def _segments_of(region: Region, document: Document | None) -> list[list[tuple[int, str]]]:
+    """A region's own words as the repeat finder reads them: cut where a quote stood, at quote
+    markers (no text, and no copy spans one, as in the first search) and where a quote box closes."""
+    pieces, quotes = own_pieces(region)
+    markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
+    if markers:
+        pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
+    ends = quote_ends(region.record.raw, region.start, region.end, document)
+    return split_at(region.record, pieces, sorted(quotes + markers + ends))
 
 
 def _noise_in_what_is_left(region: Region, kinds: frozenset[str]) -> list[Span]:
@@ -147,7 +157,8 @@ def to_raw(stream: Stream, copy: Copy) -> tuple[int, int, int, int, Copy]:
 def assign_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> None:
     """Give each region the pieces of the copies that fall inside it (cut in stream offsets,
     where noise no longer stands between the characters)."""
-    bounds = [(stream.at_or_after(r.record.base + r.start), stream.at_or_after(r.record.base + r.end)) for r in regions]
+    raw = np.asarray([(r.record.base + r.start, r.record.base + r.end) for r in regions], dtype=np.int64)
+    bounds = stream.at_or_after_all(raw.reshape(-1)).reshape(-1, 2).tolist() if regions else []
     firsts = [b[0] for b in bounds]
     for copy in copies:
         k = max(0, bisect.bisect_right(firsts, copy.target_start) - 1)
