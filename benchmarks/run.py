@@ -74,6 +74,9 @@ def one_size(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
     from threadclean.timing import collect
 
     doc_path, truth_path = thread_files(posts, lang, seed, text)
+    # one-time start-up (datasketch and scipy load with the first sketch, tables are built) is
+    # left out of the per-size figures; the end-to-end figure counts it
+    threadclean.clean_thread(["预热一下，第一个帖子的内容有点长", "预热一下，第一个帖子的内容有点长" * 3])
     doc = json.loads(doc_path.read_text(encoding="utf-8"))
     size = doc_path.stat().st_size
     with collect() as phases:
