@@ -301,23 +301,26 @@ def _most_similar(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(target, source, agreement) of each window's ``max_candidates`` most similar earlier
     windows at the threshold or above, the earliest among equals, sorted by target."""
-    n = sigs.shape[1]
+    n, perms = sigs.shape[1], sigs.shape[0]
     codes = np.sort(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
     codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if codes.size else codes
     target, source = np.divmod(codes, n)
     keep = wins.end[source] <= wins.start[target]
     target, source = target[keep], source[keep]
-    agree = np.empty(target.size, dtype=np.float64)
+    equal = np.empty(target.size, dtype=np.int64)
+    by_window = np.ascontiguousarray(sigs.T)  # a window's sketch in one cache line: pairs jump about
     for lo in range(0, target.size, 65536):  # bounded memory on boilerplate-heavy threads
         hi = lo + 65536
-        agree[lo:hi] = (sigs[:, target[lo:hi]] == sigs[:, source[lo:hi]]).mean(axis=0)
-    keep = agree >= config.lsh_threshold
-    target, source, agree = target[keep], source[keep], agree[keep]
-    order = np.lexsort((source, -agree, target))  # per target: most similar first, then earliest
-    target, source, agree = target[order], source[order], agree[order]
+        equal[lo:hi] = (by_window[target[lo:hi]] == by_window[source[lo:hi]]).sum(axis=1)
+    keep = equal / perms >= config.lsh_threshold
+    target, source, equal = target[keep], source[keep], equal[keep]
+    # per target, most similar first, then earliest: one sort of (target, perms - equal, source)
+    ranked = np.sort((target * (perms + 1) + (perms - equal)) * n + source)
+    rest, source = np.divmod(ranked, n)
+    target, unequal = np.divmod(rest, perms + 1)
     rank = np.arange(target.size) - np.searchsorted(target, target, side="left")
     keep = rank < config.max_candidates
-    return target[keep], source[keep], agree[keep]
+    return target[keep], source[keep], (perms - unequal[keep]) / perms
 
 
 def _new_or_flagged(
