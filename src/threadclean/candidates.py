@@ -31,7 +31,7 @@ from .normalize import Stream
 
 _SEED = 1  # fixed: the same input gives the same candidates in every process
 _TOKEN_CHUNK = 1 << 19  # permuted values computed at once (tokens x permutations): bounds the bulk pass's memory
-_MAX_HASH = np.uint32(0xFFFFFFFF)
+_SMALL_CHANGE = 0.1  # share of windows in changed segments up to which a search starts from the last one
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,10 @@ def find_candidates(
         memory.ids = memory.pairs = None  # no keys for this thread: every search is whole
         memory = None
     flagged = None if focus is None else focus[wins.segment]
-    if memory is not None and flagged is not None and memory.holds(per_bucket, bands):
+    # after a small change, only the touched buckets are sorted again; after a large one (most
+    # buckets touched), sorting them all is quicker, and both give the same pairs
+    small = flagged is not None and flagged.mean() <= _SMALL_CHANGE
+    if memory is not None and flagged is not None and small and memory.holds(per_bucket, bands):
         pairs, stale, buckets = pairs_after_change(keys, ids, ends, flagged, memory, per_bucket=per_bucket)
     else:
         pairs, buckets = all_pairs(keys, ids, per_bucket=per_bucket)
