@@ -3,11 +3,11 @@
     python benchmarks/archive.py --threads 10000 100000 --workers 1 2
 
 An archive is JSON Lines of threads, gzipped, 10,000 threads a file, each thread made by the
-same generator as the single-thread benchmark (real clauses, explicit quotes, unmarked pastes,
-jammer, smileys) with a length drawn around 10 posts. Each run is the CLI in a fresh process;
-its peak memory is the largest sum of resident memory over the batch's process tree (the main
-process and its workers), sampled every 50 ms. Results go to benchmarks/archive-results.json
-and are printed as Markdown.
+same generator as the single-thread benchmark (fresh text from a chain over real clauses,
+explicit quotes, unmarked pastes, jammer, smileys) with a length drawn around 10 posts. Each
+run is the CLI in a fresh process; its peak memory is the largest sum of resident memory over
+the batch's process tree (the main process and its workers), sampled every 50 ms. Results go
+to benchmarks/archive-results.json and are printed as Markdown.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ PER_FILE = 10_000
 
 def make_archive(folder: Path, threads: int, *, seed: int = 1) -> Path:
     """``threads`` generated threads as gzipped JSON Lines files in ``folder`` (kept if present)."""
-    folder = folder / f"archive-{threads}"
+    folder = folder / f"archive-markov-{threads}"
     if (folder / ".done").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,9 @@
 """Scaling plot of benchmarks/results.json: time and peak memory against posts.
 
     pip install -e '.[bench]' && python benchmarks/plot.py   # writes docs/scaling.png
+
+The worst case (benchmarks/results-splice.json, ``run.py --text splice``) is drawn too when
+it is there.
 """
 
 from __future__ import annotations
@@ -23,8 +26,13 @@ def main() -> None:
     results = json.loads(source.read_text(encoding="utf-8"))
     ours = results["threadclean"]
     base = results["baseline"]
+    worst_path = source.with_name("results-splice.json")
+    worst = json.loads(worst_path.read_text(encoding="utf-8"))["threadclean"] if worst_path.exists() else []
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.loglog([r["posts"] for r in ours], [r["seconds"] for r in ours], "o-", label="threadclean")
+    if worst:
+        left.loglog([r["posts"] for r in worst], [r["seconds"] for r in worst], "^:",
+                    label="threadclean, worst case (spliced text)")
     if base:
         left.loglog([r["posts"] for r in base], [r["seconds"] for r in base], "s--", label="partial_ratio, all pairs")
     left.set_xlabel("posts in the thread")
@@ -33,6 +41,9 @@ def main() -> None:
     left.grid(True, which="both", alpha=0.3)
     left.legend()
     right.loglog([r["posts"] for r in ours], [r["peak_rss_mb"] for r in ours], "o-", label="threadclean")
+    if worst:
+        right.loglog([r["posts"] for r in worst], [r["peak_rss_mb"] for r in worst], "^:",
+                     label="threadclean, worst case (spliced text)")
     right.set_xlabel("posts in the thread")
     right.set_ylabel("peak RSS (MB)")
     right.set_title("memory")

@@ -108,18 +108,18 @@ def baseline(posts: int, lang: str, seed: int, text: str, cutoff: float = 90) ->
     texts = [p["text"] for p in doc["posts"]]
     predicted = set()
     start = time.perf_counter()
-    for k, text in enumerate(texts):
+    for k, post in enumerate(texts):
         for j in range(k):
             other = texts[j]
-            if min(len(text), len(other)) < generate.MIN_COPY:
+            if min(len(post), len(other)) < generate.MIN_COPY:
                 continue
-            found = fuzz.partial_ratio_alignment(text, other, score_cutoff=cutoff)
+            found = fuzz.partial_ratio_alignment(post, other, score_cutoff=cutoff)
             if found is None:
                 continue
             # partial_ratio aligns the shorter string with a window of the longer: either way,
             # src_start/src_end is where the match lies in the later post
             a, b = found.src_start, found.src_end
-            predicted |= {(doc["posts"][k]["id"], i) for i in range(a, b) if not text[i].isspace()}
+            predicted |= {(doc["posts"][k]["id"], i) for i in range(a, b) if not post[i].isspace()}
     seconds = time.perf_counter() - start
     precision, recall = _score(doc, truth, predicted)
     return {"posts": posts, "lang": lang, "text": text, "seconds": seconds, "precision": precision, "recall": recall}

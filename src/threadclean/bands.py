@@ -91,20 +91,24 @@ def _bucketed(key: np.ndarray, ids: np.ndarray, per_bucket: int) -> tuple[np.nda
     return order, bucket_start, Buckets(sorted_key[firsts], earliest)
 
 
-def all_pairs(keys: np.ndarray, ids: np.ndarray, *, per_bucket: int) -> tuple[np.ndarray, list[Buckets]]:
+def all_pairs(
+    keys: np.ndarray, ids: np.ndarray, *, per_bucket: int, buckets: bool = True
+) -> tuple[np.ndarray, list[Buckets]]:
     """Every (later, earlier) window pair that shares a bucket, the earlier among the bucket's
-    ``per_bucket`` earliest, as rows of window indices; and each band's buckets."""
+    ``per_bucket`` earliest, as rows of window indices; and each band's buckets (none unless
+    ``buckets``: a search that leaves no memory does not need them)."""
     found = []
-    buckets = []
+    bands = []
     position = np.arange(keys.shape[1])
     for key in keys:
-        order, bucket_start, band = _bucketed(key, ids, per_bucket)
-        buckets.append(band)
+        order, bucket_start, band = _bucketed(key, ids, per_bucket if buckets else 0)
+        if buckets:
+            bands.append(band)
         for m in range(per_bucket):
             source = bucket_start + m
             ok = source < position
             found.append(np.stack((order[ok], order[source[ok]]), axis=1))
-    return (np.concatenate(found) if found else np.zeros((0, 2), np.int64)), buckets
+    return (np.concatenate(found) if found else np.zeros((0, 2), np.int64)), bands
 
 
 def _merge(old: Buckets, touched: np.ndarray, fresh: Buckets) -> Buckets:

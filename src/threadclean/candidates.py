@@ -152,7 +152,7 @@ def windows(tokens: Tokens, *, block: int) -> Windows:
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     # imported here, not at the top: datasketch loads scipy (0.45 s), and a run that never
-    # sketches a window (--help, a bad file, a one-post thread) should not wait for it
+    # sketches a window (--help, a bad file, a few short posts) should not wait for it
     from datasketch import MinHash
 
     a, b = MinHash(num_perm=num_perm, seed=_SEED).permutations
@@ -285,7 +285,7 @@ def find_candidates(
     if memory is not None and flagged is not None and small and memory.holds(per_bucket, bands):
         pairs, stale, buckets = pairs_after_change(keys, ids, ends, flagged, memory, per_bucket=per_bucket)
     else:
-        pairs, buckets = all_pairs(keys, ids, per_bucket=per_bucket)
+        pairs, buckets = all_pairs(keys, ids, per_bucket=per_bucket, buckets=memory is not None)
         stale = None
     t, s, j = _most_similar(pairs, sigs, wins, config)
     if memory is not None:
