@@ -45,17 +45,22 @@ def test_a_search_after_a_change_equals_a_whole_search(texts, data):
     find_candidates(first, config, focus=np.zeros(len(texts), dtype=bool), memory=memory)
     # some posts lose a stretch of their text, as a copy taken out of them
     changed = data.draw(st.sets(st.integers(0, len(texts) - 1), max_size=3))
-    base, segments = 0, []
+    base, segments, flags = 0, [], []
     for k, text in enumerate(texts):
         if k in changed and len(text) > 4:
             a = data.draw(st.integers(0, len(text) - 2))
             b = data.draw(st.integers(a + 1, len(text)))
-            segments.append([(base, text[:a]), (base + b, text[b:])])
+            pieces = [(base, text[:a]), (base + b, text[b:])]
+            # the post may be cut into two segments where the stretch stood, as settling cuts at a quote
+            cut = data.draw(st.booleans())
+            segments += [[pieces[0]], [pieces[1]]] if cut else [pieces]
+            flags += [True] * (1 + cut)
         else:
             segments.append([(base, text)])
+            flags.append(k in changed)
         base += len(text) + 1
     again = build_stream(segments)
-    focus = np.array([k in changed for k in range(len(texts))])
+    focus = np.array(flags)
     whole = copy.deepcopy(memory)
     whole.buckets = []  # no buckets to start from: the search runs whole, then keeps the same pairs
     expected = find_candidates(again, config, focus=focus, memory=whole)
