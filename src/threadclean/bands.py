@@ -122,9 +122,9 @@ def _merge(old: Buckets, touched: np.ndarray, fresh: Buckets) -> Buckets:
 def pairs_after_change(
     keys: np.ndarray, ids: np.ndarray, ends: np.ndarray, focus: np.ndarray, memory: Memory, *, per_bucket: int
 ) -> tuple[np.ndarray, np.ndarray, list[Buckets]]:
-    """The pairs ``all_pairs`` would give every window that may have others than in the search
-    ``memory`` holds, or that ``focus`` flags; the raw starts of the windows whose pairs in the
-    memory no longer hold (those, and the windows gone), sorted; and the buckets now.
+    """The pairs ``all_pairs`` would give every window whose pairs may differ from the search
+    in ``memory``, and every window ``focus`` flags; the raw starts, sorted, of the windows whose
+    pairs in the memory no longer hold (those windows, and the windows gone); and the buckets now.
 
     A window is unchanged when one of the last search stood at the same raw offsets with the
     same keys. A bucket is touched when a changed window is in it, now or before, and only
