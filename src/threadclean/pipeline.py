@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +15,7 @@ from .config import Config
 from .dedup import Header, find_copies
 from .engines import Document
 from .errors import InputError
+from .heap import collector_paused
 from .limits import searchable, unsearched_lines
 from .noise import detect_noise, iso_time
 from .normalize import Stream, build_stream
@@ -145,28 +144,13 @@ def clean_pages(
                   document=documents[0] if documents else None, pages=documents or None)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Cleaning makes millions of small objects (spans, copies, removals) and no reference
-    cycles, so the cyclic garbage collector has nothing to find in them; left on, it walks
-    them again and again as they pile up: 10% of the time at 10,000 posts, 25-35% at 100,000.
-    It is switched back on (if it was on) when the thread is done."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def _clean(
     records: list[Record], config: Config, *, title: str | None, id: str | None, flat: bool,
     document: Document | None = None, pages: list[Document] | None = None,
 ) -> CleanResult:
     """``document`` is the engine's reading (its detectors, where its quotes end); ``pages`` are
     a dump engine's readings of each record, where its posts lie."""
-    with _collector_paused():
+    with collector_paused():
         return _clean_records(records, config, title=title, id=id, flat=flat, document=document, pages=pages)
 
 

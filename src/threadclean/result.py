@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .heap import collector_paused
+
 FORMAT = "threadclean/1"
 
 
@@ -117,14 +119,15 @@ class CleanResult:
         return "\n\n".join(p.text.strip() for p in self.posts if p.text.strip())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "id": self.id,
-            "title": self.title,
-            "posts": [p.to_dict() for p in self.posts],
-            "removed": [r.to_dict() for r in self.removed],
-            "stats": self.stats,
-        }
+        with collector_paused():  # a dict and lists per post and per removal, and no cycles
+            return {
+                "format": FORMAT,
+                "id": self.id,
+                "title": self.title,
+                "posts": [p.to_dict() for p in self.posts],
+                "removed": [r.to_dict() for r in self.removed],
+                "stats": self.stats,
+            }
 
     def render(self) -> str:
         """The thread in threadclean's re-readable text layout."""
