@@ -45,3 +45,15 @@ def test_unrelated_text_gives_no_candidates():
     other = "秋天的早晨，湖面上浮着一层薄雾。远处的山只露出一道淡淡的轮廓，像是用毛笔轻轻扫过。"
     stream = build_stream([[(0, TEXT)], [(500, other)]])
     assert len(find_candidates(stream, Config())) == 0
+
+
+def test_a_placed_quote_is_no_target_but_still_a_source():
+    quote = TEXT[10:70]
+    stream = build_stream([[(0, TEXT)], [(500, quote + "说得对")], [(900, "又贴一遍" + quote)]])
+    start, end = stream.bounds[1][0], stream.bounds[1][0] + len(quote)
+    found = find_candidates(stream, Config(), placed=[(start, end)])
+    assert len(found) and not np.any((found.target_start >= start) & (found.target_start < end))
+    whole = find_candidates(stream, Config())
+    assert np.any((whole.target_start >= start) & (whole.target_start < end))  # what placing spares
+    # the later paste still pairs with the placed quote as well as with the post it quotes
+    assert {0, 1} <= set(found.source_segment[found.target_segment == 2].tolist())

@@ -19,6 +19,7 @@ This is the only module that imports datasketch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -251,7 +252,8 @@ def _none() -> Candidates:
 
 
 def find_candidates(
-    stream: Stream, config: Config, *, focus: np.ndarray | None = None, memory: Memory | None = None
+    stream: Stream, config: Config, *, focus: np.ndarray | None = None, memory: Memory | None = None,
+    placed: Sequence[tuple[int, int]] = (),
 ) -> Candidates:
     """Every (later window, earlier window) pair whose sketches collide in the LSH bands.
 
@@ -264,6 +266,10 @@ def find_candidates(
     is new: which pairs a window gets depends on the whole thread, so a pair between two
     unchanged segments can be new when others changed. Only the buckets a change touched are
     sorted again (see bands.py).
+
+    A window that starts in a ``placed`` stretch (stream offsets: an explicit quote already
+    aligned with its source) is no pair's target: that text needs no search. It stays a
+    source, since a later paste may copy the quote whole where its source was pieces.
     """
     tokens = tokenize(stream, ngram=config.ngram)
     wins = windows(tokens, block=max(1, config.window // 3))
@@ -287,6 +293,8 @@ def find_candidates(
     else:
         pairs, buckets = all_pairs(keys, ids, per_bucket=per_bucket, buckets=memory is not None)
         stale = None
+    if len(placed):
+        pairs = pairs[~_inside(wins.start, placed)[pairs[:, 0]]]
     t, s, j = _most_similar(pairs, sigs, wins, config)
     if memory is not None:
         t, s, j = _new_or_flagged((t, s, j), ids, flagged, stale, memory)
@@ -297,6 +305,19 @@ def find_candidates(
     return Candidates(
         wins.start[t], wins.end[t], wins.segment[t], wins.start[s], wins.end[s], wins.segment[s], j, contained
     )
+
+
+def _inside(offsets: np.ndarray, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Which of ``offsets`` lie in one of ``stretches`` (``[start, end)`` pairs, any order).
+
+    >>> _inside(np.array([0, 3, 5, 9, 12]), [(8, 12), (2, 5)]).tolist()
+    [False, True, False, True, False]
+    """
+    edges = np.asarray(stretches, dtype=np.int64).reshape(-1, 2)
+    order = np.argsort(edges[:, 0], kind="stable")
+    starts, ends = edges[order, 0], np.maximum.accumulate(edges[order, 1])
+    at = np.searchsorted(starts, offsets, side="right") - 1
+    return (at >= 0) & (offsets < ends[np.maximum(at, 0)])
 
 
 def _most_similar(

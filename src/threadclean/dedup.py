@@ -2,8 +2,9 @@
 
 ``find_copies`` runs the three phases over a stream; each phase is its own module and can be
 tested alone. Explicit quotes (a header names who is quoted) skip the search where they can:
-with authors known, the quoted author's posts are aligned directly; without, a few exact
-anchors from the quote's first characters find where it was first written.
+with authors known, the quoted author's posts are aligned directly, before the search, and
+the text so placed is no target of it; without, a few exact anchors from the quote's first
+characters, and the candidates inside the quote, find where it was first written.
 """
 
 from __future__ import annotations
@@ -64,16 +65,22 @@ def find_copies(
     """
     if not config.collapse or not stream.text:
         return []
-    with phase("candidates"):
-        candidates = find_candidates(
-            stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool), memory=memory)
     posts = _Posts(authors, times, ids)
-    with phase("alignment"):
-        found = [
-            f
-            for h in _bounded(headers, stream)
-            for f in _resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), posts, config)
-        ]
+    found: list[Found] = []
+    unplaced = []
+    with phase("alignment"):  # quotes whose header names the posts they quote are placed there
+        for h in _bounded(headers, stream):
+            placed = _resolve_quote(stream, h, [], posts, config) if posts.quoted(h[0].meta, h[0].segment) else []
+            found += placed
+            if not placed:
+                unplaced.append(h)
+    with phase("candidates"):  # the text of a placed quote is no target of the search
+        candidates = find_candidates(
+            stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool), memory=memory,
+            placed=[(f.chain.target_start, f.chain.target_end) for f in found])
+    with phase("alignment"):  # edited quotes, by the candidates inside them; then unmarked copies
+        for h in unplaced:
+            found += _resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), posts, config)
         found += _unmarked(stream, candidates, config)
     with phase("collapse"):
         return collapse(found, min_chars=config.min_copy_chars, text=stream.text)
