@@ -89,14 +89,15 @@ def tokenize(stream: Stream, *, ngram: int) -> Tokens:
     token_ids = codes[starts].astype(np.uint64) | np.uint64(1 << 40)
     long_word = lengths > 1
     token_ids[np.searchsorted(starts, word_starts[long_word])] = word_ids[long_word]
-    seg_starts = np.asarray([b[0] for b in stream.bounds], dtype=np.int64)
-    segments = np.searchsorted(seg_starts, starts, side="right") - 1
     n = token_ids.size
-    # where each token's segment ends, so an n-gram never reaches into the next post
-    last = np.flatnonzero(np.diff(segments, append=-1))
-    seg_stop = np.repeat(last + 1, np.diff(np.concatenate(([0], last + 1)))) if n else np.zeros(0, np.int64)
+    # each segment's first token, from one search per segment (not one per token); every
+    # segment holds a token or none, and a token's segment and where it ends follow by repeat
+    first_token = np.searchsorted(starts, stream.starts)
+    per_segment = np.diff(np.append(first_token, n))
+    segments = np.repeat(np.arange(first_token.size), per_segment)
+    # tokens from each one to its segment's end, so an n-gram never reaches into the next post
+    room = np.repeat(first_token + per_segment, per_segment) - np.arange(n)
     mult = np.uint64(0x9E3779B97F4A7C15)
-    room = seg_stop - np.arange(n)  # tokens from each one to its segment's end
     with np.errstate(over="ignore"):
         shingles = (token_ids + np.uint64(1)) * mult
         for k in range(1, ngram):
