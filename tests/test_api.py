@@ -63,6 +63,17 @@ def test_markers_of_the_layout_are_never_noise_or_copies():
     assert all(not p.removed and not p.quotes for p in result.posts)
 
 
+def test_two_images_share_their_tag_not_their_words():
+    # the forum's template writes the same attributes around every image; that is no copy
+    first = '第一张图，大家看看<img src="https://img.example.com/forum/202407/14/123017eih5m3w6v8.jpg" ' \
+        'referrerpolicy="no-referrer">拍得不错'
+    second = '我也来一张，昨天在江边拍的<img src="https://img.example.com/forum/202407/14/150943lgui8zi3f6.jpg" ' \
+        'referrerpolicy="no-referrer">光线一般'
+    for result in (clean_thread([first, second]), clean_text(first + "\n\n" + second)):
+        assert [q for p in result.posts for q in p.quotes] == []
+        assert [p.text for p in result.posts] == [first, second]
+
+
 def test_engines_are_told_by_the_text_and_can_be_forced():
     from threadclean import engines
 

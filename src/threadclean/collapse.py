@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import patterns as p
 from .align import Chain
 
 _MIN_PIECE = 2  # a piece of a split copy shorter than this joins its neighbour
+_TAG_REACH = 220  # longest tag INLINE_TAG matches: how far around a piece its tags are looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def select(found: Iterable[Found], *, min_chars: int, text: str) -> list[Copy]:
     for f in ranked:
         c = f.chain
         for a, b in _subtract(c.target_start, c.target_end, taken):
-            if not f.explicit and len(text[a:b].replace(" ", "")) < min_chars:
+            if not f.explicit and _solid(text, a, b) < min_chars:
                 continue
             if b - a < _MIN_PIECE:
                 continue
@@ -88,6 +90,28 @@ def select(found: Iterable[Found], *, min_chars: int, text: str) -> list[Copy]:
             out.append(Copy(a, b, s0, max(s1, s0 + 1), c.similarity, f.explicit, f.header, s0 if f.explicit else None))
             bisect.insort(taken, (a, b))
     return sorted(out, key=lambda c: c.target_start)
+
+
+def _solid(text: str, a: int, b: int) -> int:
+    """Non-space characters of ``text[a:b]`` outside markup tags.
+
+    A tag repeats because the forum's template writes it, not because anyone copied it: every
+    content image of a Stage1st dump ends in ``" referrerpolicy="no-referrer">``.
+
+    >>> _solid('看图<img src="a.png" referrerpolicy="no-referrer">好看', 6, 50)
+    2
+    >>> _solid("两个 词", 0, 4)
+    3
+    """
+    piece = text[a:b]
+    solid = len(piece.replace(" ", ""))
+    if "<" not in piece and ">" not in piece:
+        return solid
+    for m in p.INLINE_TAG.finditer(text, max(0, a - _TAG_REACH), min(len(text), b + _TAG_REACH)):
+        lo, hi = max(a, m.start()), min(b, m.end())
+        if lo < hi:
+            solid -= len(text[lo:hi].replace(" ", ""))
+    return solid
 
 
 def to_first_appearance(copies: list[Copy]) -> list[Copy]:

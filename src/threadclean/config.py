@@ -42,7 +42,8 @@ class Config:
             are short and fixed-length, so this works as a containment threshold. 0.05 to 0.95.
         window: tokens per MinHash window. 8 to 256.
         min_copy_chars: an unmarked repeat shorter than this many non-space characters is left
-            in the text (a phrase someone repeats). A copy after a quote header is collapsed
+            in the text (a phrase someone repeats); characters inside markup tags do not count
+            (the forum's template repeats those). A copy after a quote header is collapsed
             whatever its length. 1 or more.
         min_similarity: an aligned copy must be at least this similar to its source (Indel
             similarity, 0 to 1) to be collapsed.
