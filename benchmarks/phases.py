@@ -4,10 +4,12 @@ timed alone.
     python benchmarks/phases.py                  # 10,000 and 100,000 posts, chain text
     python benchmarks/phases.py --posts 10000 --text splice
 
-Each size runs in a fresh process after a warm-up thread. The parts are timed by wrapping the
-pipeline's own functions (a part's time includes what it calls). "Alone" times the first
-search's candidate phase and stream building again on the same input, best of three, with
-nothing else in memory but the thread: how they grow with the input when nothing else competes.
+Each size runs in a fresh process after a warm-up thread. The parts are the pipeline's own
+phase labels (``threadclean.perf``): each stage, and inside the repeat finder and settling their
+phases (``settle/candidates`` is the candidate search of the settling rounds). "Alone" times
+stream building and the candidate phase again on the posts' text (each post one segment), best
+of three, with nothing else in memory but the thread: how they grow with the input when nothing
+else competes.
 """
 
 from __future__ import annotations
@@ -25,51 +27,24 @@ sys.path.insert(0, str(HERE))
 
 from run import thread_files  # noqa: E402
 
-# (module, function, part): what each wrapped function counts towards
-PARTS = [
-    ("pipeline", "detect_noise", "first noise pass"),
-    ("pipeline", "build_stream", "building the first search's stream"),
-    ("pipeline", "find_copies", "first search (candidates, alignment, collapse)"),
-    ("pipeline", "settle", "settling (its searches and bookkeeping)"),
-    ("pipeline", "build_result", "assembling the result"),
-]
-
 
 def one_size(posts: int, text: str) -> dict[str, Any]:
-    """Run in a child process: the parts of one clean, then the numpy passes alone."""
-    import importlib
-
+    """Run in a child process: the phases of one clean, then the numpy passes alone."""
     import threadclean
-    from threadclean import Config, candidates, normalize
+    from threadclean import Config
+    from threadclean.find import candidates, stream
+    from threadclean.perf import collect
 
     threadclean.clean_thread(["预热一下，第一个帖子的内容有点长", "预热一下，第一个帖子的内容有点长" * 3])
     doc = json.loads(thread_files(posts, "zh", 1, text)[0].read_text(encoding="utf-8"))
-    seconds: dict[str, float] = {}
-    streams: list[Any] = []
-    segments: list[Any] = []
-
-    def timed(fn: Any, part: str) -> Any:
-        def run(*args: Any, **kwargs: Any) -> Any:
-            if part.startswith("first search"):
-                streams.append(args[0])
-            elif part.startswith("building"):
-                segments.append(args[0])
-            start = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                seconds[part] = seconds.get(part, 0.0) + time.perf_counter() - start
-        return run
-
-    for module, name, part in PARTS:
-        mod = importlib.import_module(f"threadclean.{module}")
-        setattr(mod, name, timed(getattr(mod, name), part))
-    start = time.perf_counter()
-    threadclean.clean_thread(doc["posts"])
-    total = time.perf_counter() - start
-    seconds["the rest (parsing, headers, placing copies)"] = total - sum(seconds.values())
+    with collect() as phases:
+        start = time.perf_counter()
+        threadclean.clean_thread(doc["posts"])
+        total = time.perf_counter() - start
+    seconds = dict(sorted(phases.items()))
+    top = sum(v for k, v in phases.items() if "/" not in k)
+    seconds["the rest (reading the posts, the collector pause)"] = total - top
     seconds["total"] = total
-    stream, config = streams[0], Config()
 
     def best(fn: Any) -> float:
         times = []
@@ -79,9 +54,14 @@ def one_size(posts: int, text: str) -> dict[str, Any]:
             times.append(time.perf_counter() - start)
         return min(times)
 
+    segments, base = [], 0
+    for post in doc["posts"]:
+        segments.append([(base, post["text"])])
+        base += len(post["text"])
+    built = stream.build_stream(segments)
     alone = {
-        "candidate search (first search)": best(lambda: candidates.find_candidates(stream, config)),
-        "building the first search's stream": best(lambda: normalize.build_stream(segments[0])),
+        "building a stream of the posts' text": best(lambda: stream.build_stream(segments)),
+        "candidate search over it": best(lambda: candidates.find_candidates(built, Config())),
     }
     return {"posts": posts, "parts": seconds, "alone": alone}
 
@@ -107,8 +87,9 @@ def main() -> None:
     for group in ("parts", "alone"):
         for part, seconds in small[group].items():
             name = part if group == "parts" else f"{part}, alone (best of 3)"
-            other = large[group][part]
-            print(f"| {name} | {seconds:.3f} s | {other:.3f} s | {other / seconds:.1f}× |")
+            other = large[group].get(part, 0.0)
+            growth = f"{other / seconds:.1f}×" if seconds else "–"
+            print(f"| {name} | {seconds:.3f} s | {other:.3f} s | {growth} |")
 
 
 if __name__ == "__main__":

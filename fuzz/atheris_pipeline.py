@@ -17,9 +17,8 @@ import atheris
 
 with atheris.instrument_imports():
     from threadclean import InputError, rebuild
-    from threadclean.archive import clean_read
-    from threadclean.encoding import decode
-    from threadclean.readers import parse
+    from threadclean.pipeline import clean_read
+    from threadclean.read import read_bytes
 
 SEEDS = [
     "楼主说得好\n村夫 发表于 2013-7-11 11:01 static/image/common/back.gif\n楼主说得好 ...{:soso_e121:}\n".encode(),
@@ -32,7 +31,7 @@ SEEDS = [
 
 def one(data: bytes) -> None:
     try:
-        thread = parse(decode(data, source="fuzz"), source="fuzz")
+        thread = read_bytes(data, source="fuzz")
         result = clean_read([thread], names=["fuzz"])
     except InputError:
         return

@@ -35,11 +35,9 @@ def _digest(result: Any) -> str:
 
 def _file_case(path: Path) -> Callable[[], Any]:
     def run() -> Any:
-        from threadclean.archive import clean_read
-        from threadclean.encoding import decode
-        from threadclean.readers import parse
+        import threadclean
 
-        return clean_read([parse(decode(path.read_bytes(), source=str(path)), source=str(path))], names=[str(path)])
+        return threadclean.clean_file(str(path))
 
     return run
 

@@ -9,10 +9,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threadclean import Config, candidates
-from threadclean.bands import Memory, all_pairs, band_keys
-from threadclean.candidates import find_candidates, signatures, tokenize, windows
-from threadclean.normalize import build_stream
+from threadclean import Config
+from threadclean.find import candidates
+from threadclean.find.bands import Memory, all_pairs, band_keys
+from threadclean.find.candidates import find_candidates, signatures, tokenize, windows
+from threadclean.find.stream import build_stream
 
 # phrases that recur across posts, so buckets hold many windows and pairs depend on which is earliest
 PHRASES = [

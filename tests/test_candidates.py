@@ -6,8 +6,8 @@ import numpy as np
 from datasketch import MinHash
 
 from threadclean import Config
-from threadclean.candidates import find_candidates, signatures, tokenize, windows
-from threadclean.normalize import build_stream
+from threadclean.find.candidates import find_candidates, signatures, tokenize, windows
+from threadclean.find.stream import build_stream
 
 TEXT = (
     "办公室的工作量与工作节奏决定了出差错的机率比较大。忙中出错很可能导致领导不满意,群众也不满意。"

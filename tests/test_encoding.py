@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import shared_path
-from threadclean.encoding import decode
 from threadclean.errors import DecodeError
+from threadclean.read import decode
 
 ZH_HANS = "个人经验：申请流程必须详细参考所申请大学的主页，注意不要错过申请截止日期。"
 ZH_HANT = "繁體中文的測試文字，這是一段用來檢查編碼偵測的句子，論壇的帖子常常這樣寫。"

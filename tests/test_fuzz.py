@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from threadclean import Config, InputError, clean_text, rebuild
-from threadclean.archive import clean_job, clean_read
-from threadclean.encoding import decode
-from threadclean.readers import parse
-from threadclean.sources import Job, list_jobs
+from threadclean.batch.jobs import clean_job
+from threadclean.batch.sources import Job, list_jobs
+from threadclean.pipeline import clean_read
+from threadclean.read import decode, parse
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("long", max_examples=int(os.environ.get("THREADCLEAN_FUZZ_EXAMPLES", "10000")),

@@ -11,11 +11,9 @@ import os
 
 import pytest
 
-from conftest import FIXTURES, summary
-from threadclean import engines, rebuild
-from threadclean.encoding import decode
-from threadclean.pipeline import clean_text, clean_thread
-from threadclean.readers import parse
+from conftest import FIXTURES, raw_inputs, summary
+from threadclean import clean_file, clean_thread, rebuild
+from threadclean.layout import parse as parse_layout
 
 CASES = sorted(p for p in FIXTURES.iterdir() if (p / "expected.json").exists())
 
@@ -23,31 +21,19 @@ CASES = sorted(p for p in FIXTURES.iterdir() if (p / "expected.json").exists())
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden(case):
     source = next(case.glob("input.*"))
-    raw = decode(source.read_bytes())
-    thread = parse(raw)
-    result = clean_text(thread.text) if thread.text is not None else clean_thread(thread.posts, title=thread.title)
+    result = clean_file(source)
     got = summary(result)
     expected_path = case / "expected.json"
     if os.environ.get("THREADCLEAN_REGOLD"):
         expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     assert got == json.loads(expected_path.read_text(encoding="utf-8"))
     rebuilt = rebuild(result.to_dict())
-    engine = engines.find(raw) if thread.text is not None else None
-    document = engine.parse(raw) if engine else None
-    if document is not None and document.records is not None:  # a page: its posts' bodies
-        assert all(rebuilt[r["id"]] == r["text"] for r in document.records)
-    elif thread.text is not None:
-        assert rebuilt[None] == raw
-    else:
-        assert all(rebuilt.get(p.id, "") == post["text"] for p, post in zip(result.posts, thread.posts, strict=True))
+    inputs = raw_inputs(source)
+    assert {k: rebuilt.get(k, "") for k in inputs} == inputs
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_cleaning_the_text_output_again_changes_nothing(case):
-    from threadclean.layout import parse as parse_layout
-
-    source = next(case.glob("input.*"))
-    thread = parse(decode(source.read_bytes()))
-    once = (clean_text(thread.text) if thread.text is not None else clean_thread(thread.posts)).render()
+    once = clean_file(next(case.glob("input.*"))).render()
     again = parse_layout(once)
     assert clean_thread(again["posts"], title=again["title"]).render() == once

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threadclean import NOISE_KINDS, engines
-from threadclean.noise import DETECTORS, TRIGGERS, detect_noise, find_jammer, find_quote_headers
+from threadclean import NOISE_KINDS
+from threadclean.read import engines
 from threadclean.spans import remove_spans
+from threadclean.strip import DETECTORS, TRIGGERS, detect_noise, find_jammer, find_quote_headers
 
 
 @pytest.mark.parametrize(
@@ -53,13 +54,13 @@ def test_smiley_before_a_jammer_is_found_on_the_second_pass():
 
 def test_quote_header_forms():
     x = find_quote_headers("最惨是“干好走不了”~~~~ 村夫 发表于 2013-7-11 11:01 static/image/common/back.gif")
-    assert [(s.meta["author"], s.meta["time"]) for s in x] == [("村夫", "2013-07-11T11:01")]
+    assert [(s.header.author, s.header.time) for s in x] == [("村夫", "2013-07-11T11:01")]
     old = find_quote_headers("原帖由 Tom Lee 于 2010-1-20 17:09 发表")
-    assert [s.meta["author"] for s in old] == ["Tom Lee"]
+    assert [s.header.author for s in old] == ["Tom Lee"]
 
 
 def test_every_kind_has_a_detector():
-    engine_kinds = {k for name in engines.names() for k in engines.by_name(name).parse("").detectors}
+    engine_kinds = {k for name in engines.names() for k in engines.by_name(name).kinds}
     assert set(DETECTORS) | engine_kinds == set(NOISE_KINDS)
 
 
@@ -75,7 +76,7 @@ def test_only_chosen_kinds_run():
 
 def test_real_jammer_excerpts():
     from conftest import shared_path
-    from threadclean.engines import html
+    from threadclean.read.engines import html
 
     rows = [line.split("\t") for line in shared_path("realdata", "jammer-excerpts", "jammer-excerpts.tsv")
             .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]

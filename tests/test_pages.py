@@ -8,7 +8,7 @@ import pytest
 
 from conftest import shared_path
 from threadclean import clean_text, rebuild
-from threadclean.encoding import decode
+from threadclean.read import decode
 
 selectolax = pytest.importorskip("selectolax.lexbor", reason="pages need the html extra (selectolax)")
 
@@ -71,7 +71,7 @@ WESTERN = [
 
 @pytest.mark.parametrize(("name", "engine", "count", "author_re", "link_re"), WESTERN, ids=[w[0] for w in WESTERN])
 def test_western_page_posts_authors_and_quote_links(name, engine, count, author_re, link_re):
-    from threadclean import engines
+    from threadclean.read import engines
 
     path = shared_path("realdata", *name.split("/"))
     text = decode(path.read_bytes())
@@ -82,7 +82,7 @@ def test_western_page_posts_authors_and_quote_links(name, engine, count, author_
         assert [p.author for p in result.posts] == [a.strip() for a in re.findall(author_re, text)][:count]
     if not link_re:
         return
-    records = {r["id"]: r["text"] for r in engines.find(text).parse(text).records}
+    records = {post.id: post.text for post in engines.find(text).parse(text).posts}
     shown = set()
     for pid, body in records.items():
         for box in re.finditer(r"(?s)<blockquote.*?</blockquote>", body):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from threadclean import NOISE_KINDS
-from threadclean.noise import detect_noise
+from threadclean.strip import detect_noise
 
 N = 200_000
 

@@ -11,12 +11,9 @@ import json
 
 import pytest
 
-from conftest import shared_path
-from threadclean import clean_text, clean_thread, engines, rebuild
-from threadclean.archive import clean_read
-from threadclean.encoding import decode
+from conftest import raw_inputs, shared_path
+from threadclean import clean_file, clean_text, clean_thread, rebuild
 from threadclean.layout import parse as parse_layout
-from threadclean.readers import parse
 
 GATES = {  # folder: minimum mean of each figure
     "seed": {"removal_f1": 0.98, "dup_f1": 0.97, "links_ok": 1.0, "attribution": 0.95},
@@ -64,20 +61,8 @@ def _real_files():
 
 @pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
 def test_every_real_file_cleans_and_rebuilds_exactly(path):
-    raw = decode(path.read_bytes(), source=str(path))
-    thread = parse(raw, source=str(path))
-    if thread.text is None:
-        inputs = {str(p.get("id", n)): p["text"] for n, p in enumerate(thread.posts, 1)}
-        result = clean_thread(thread.posts)
-    else:
-        engine = engines.find(raw) if thread.engine == "auto" else None
-        document = engine.parse(raw) if engine else None
-        if document is not None and document.records is not None:  # a page: its posts' bodies
-            inputs = {r["id"]: r["text"] for r in document.records}
-        else:
-            inputs = {None: raw}
-        result = clean_text(thread.text, engine=thread.engine)
-    rebuilt = rebuild(result.to_dict())
+    rebuilt = rebuild(clean_file(path).to_dict())
+    inputs = raw_inputs(path)
     assert {k: rebuilt.get(k, "") for k in inputs} == inputs
 
 
@@ -85,8 +70,7 @@ def test_every_real_file_cleans_and_rebuilds_exactly(path):
 def test_every_real_file_cleaned_twice_is_unchanged(path):
     """The text output read back keeps its posts, and its quote markers read as neither noise
     nor copies: cleaning it again gives the same text."""
-    thread = parse(decode(path.read_bytes(), source=str(path)), source=str(path))
-    once = clean_read([thread], names=[str(path)]).render()
+    once = clean_file(path).render()
     again = parse_layout(once)
     twice = clean_thread(again["posts"], title=again["title"])
     assert twice.render() == once

@@ -9,10 +9,18 @@ repeated passage into a reference to its first appearance.
 '好文'
 """
 
-from .archive import clean_archive
+from .batch import clean_archive
 from .config import NOISE_KINDS, Config
-from .errors import ConfigError, DecodeError, FormatError, InputError, ThreadcleanError
-from .pipeline import clean_pages, clean_text, clean_thread
+from .errors import (
+    BatchStateError,
+    ConfigError,
+    DecodeError,
+    FormatError,
+    InputError,
+    MissingDependency,
+    ThreadcleanError,
+)
+from .pipeline import clean_file, clean_pages, clean_text, clean_thread
 from .rebuild import rebuild
 from .result import CleanResult, Post, Quote, Removal
 
@@ -20,17 +28,20 @@ __version__ = "0.1.0"
 
 __all__ = [
     "NOISE_KINDS",
+    "BatchStateError",
     "CleanResult",
     "Config",
     "ConfigError",
     "DecodeError",
     "FormatError",
     "InputError",
+    "MissingDependency",
     "Post",
     "Quote",
     "Removal",
     "ThreadcleanError",
     "clean_archive",
+    "clean_file",
     "clean_pages",
     "clean_text",
     "clean_thread",

@@ -17,15 +17,16 @@ import click
 import regex
 
 from . import __version__
-from .archive import ArchiveReport, BatchProgress, clean_archive, clean_read, not_searched
+from .batch import ArchiveReport, BatchProgress, clean_archive
+from .batch.shards import COMPRESSIONS, OUTPUT_FORMATS
+from .batch.sources import DEFAULT_PAGES
 from .config import NOISE_KINDS, Config
-from .encoding import decode
 from .errors import ThreadcleanError
-from .readers import INPUT_FORMATS, parse
+from .pipeline import clean_read
+from .read import INPUT_FORMATS, read_bytes
 from .report import PAGE_SIZE, render_report
 from .result import CleanResult
-from .shards import COMPRESSIONS, OUTPUT_FORMATS
-from .sources import DEFAULT_PAGES
+from .split.limits import not_searched
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 _DEFAULT = Config()
@@ -87,7 +88,7 @@ def _read(inputs: Sequence[IO[bytes]], *, config: Config, input_format: str, deb
     try:
         threads = []
         for f, source in zip(inputs, names, strict=True):
-            threads.append(parse(decode(f.read(), source=source), source=source, input_format=input_format))
+            threads.append(read_bytes(f.read(), source=source, input_format=input_format))
         result = clean_read(threads, names=names, config=config)
         if "not_searched" in result.stats:
             click.echo(f"threadclean: warning: {names[0]}: {not_searched(result.stats['not_searched'])}", err=True)

@@ -3,7 +3,9 @@
 ::
 
     ThreadcleanError              anything threadclean raises on purpose
-    ├── ConfigError               an option out of range (also a ValueError)
+    ├── ConfigError               an option out of range or unknown (also a ValueError)
+    ├── MissingDependency         an optional package this input or output needs (also an ImportError)
+    ├── BatchStateError           an output folder that holds another batch, or is in use
     └── InputError                input that cannot be read as a thread
         ├── DecodeError           bytes that are not text in a supported encoding
         └── FormatError           text that is not the thread format it claims to be
@@ -21,6 +23,21 @@ class ThreadcleanError(Exception):
 
 class ConfigError(ThreadcleanError, ValueError):
     """A configuration option has a value outside its documented range."""
+
+
+class MissingDependency(ThreadcleanError, ImportError):
+    """An optional package is needed for this input or output and is not installed."""
+
+    def __init__(self, module: str, extra: str, needed_for: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{needed_for} needs {module}: pip install 'threadclean[{extra}]' (in a clone: pip install -e '.[{extra}]')"
+        )
+
+
+class BatchStateError(ThreadcleanError):
+    """A batch's output folder cannot be used: it holds another batch, or another run has it."""
 
 
 class InputError(ThreadcleanError):

@@ -62,9 +62,6 @@ HIDDEN_MARKER = regex.compile(
 #   "本帖最后由 村夫 于 2013-7-11 11:01 编辑", "[ 本帖最后由 X 于 2010-1-20 17:09 编辑 ]".
 EDIT_NOTE = regex.compile(rf"(?:\[ ?)?本帖最后由 ?[^\n]{{1,40}}? ?于 {DATE_TIME} 编辑(?: ?\])?")
 
-# White space as the normaliser folds it.
-WHITESPACE = regex.compile(r"\s+")
-
 # Letters of the scripts written without spaces: each character is a token of its own.
 CJK_CHAR = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 
@@ -93,3 +90,17 @@ COPY_BUTTON = regex.compile(r"\[复制链接\]|(?<![^\r\n])[ \t]*+复制代码[ 
 
 # A moderator's note that a thread was moved: "本主题由 管理员 于 2013-7-11 11:01 移动".
 MOVE_NOTE = regex.compile(rf"本主题由 ?[^\n]{{1,40}}? ?于 {DATE_TIME} 移动")
+
+
+def parse_time(stamp: str) -> str:
+    """A Discuz time as ISO 8601 (``2013-7-11 11:01`` to ``2013-07-11T11:01``); other text as is.
+
+    >>> parse_time("2013-7-11 11:01"), parse_time("yesterday")
+    ('2013-07-11T11:01', 'yesterday')
+    """
+    if not DATE_TIME_ONLY.fullmatch(stamp.strip()):
+        return stamp
+    date, _, clock = stamp.strip().partition(" ")
+    year, month, day = date.split("-")
+    parts = clock.split(":")
+    return f"{year}-{int(month):02d}-{int(day):02d}T{int(parts[0]):02d}:" + ":".join(parts[1:])

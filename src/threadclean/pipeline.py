@@ -1,31 +1,58 @@
-"""clean_text and clean_thread: noise, repeats, and the posts they leave (assembled in assemble.py)."""
+"""The stages in order, in one function, and the entry points that adapt each input shape to it.
+
+::
+
+    read → strip → split → find → settle → assemble
+
+``clean_text``, ``clean_thread``, ``clean_pages`` and ``clean_file`` each turn their input into
+a ``Reading`` (the inputs the offsets index, and where the posts lie when that is known before
+the search) and hand it to ``_clean``, which runs the stages.
+"""
 
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import IO, Any, NamedTuple
 
-from . import engines
 from . import patterns as p
-from .assemble import Record, Region, build_result, outside_posts
-from .collapse import Copy
+from .assemble import build_result, outside_posts
 from .config import Config
-from .dedup import Header, find_copies
-from .engines import Document
-from .errors import InputError
-from .heap import collector_paused
-from .limits import searchable, unsearched_lines
-from .noise import detect_noise, iso_time
-from .normalize import Stream, build_stream
+from .errors import ConfigError, InputError
+from .find import Header, find_copies
+from .find.stream import Segment, Stream, build_stream, quote_ends, split_at
+from .perf import collector_paused, phase
+from .read import Thread, read_bytes
+from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name
+from .read.engines import find as find_engine
 from .result import CleanResult, Removal
-from .segment import split_posts
-from .settle import assign_copies, quote_ends, settle, split_at, to_raw
-from .spans import Span, gaps, keep_disjoint, overlaps_any
-from .timing import phase
+from .settle import settle
+from .spans import Input, Span, gaps, keep_disjoint, overlaps_any
+from .split import Region, place_copies
+from .split.flat import split_posts
+from .split.limits import searchable, unsearched_lines
+from .strip import detect_noise
 
 _DEFAULT = Config()
+
+#: What ``clean_file`` reads: a path, a file's bytes, or a binary file open for reading.
+FileSource = str | os.PathLike[str] | bytes | IO[bytes]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A thread as the stages take it: the inputs its offsets index, and, where they are known
+    before the search, its posts (per input; None: a flat dump, split after the search)."""
+
+    inputs: list[Input]
+    posts: list[list[PostSpan]] | None = None
+    structure: list[list[Span]] = field(default_factory=list)  # per input: post headers, separators
+    engine: Engine | None = None  # its detectors, and where its quote boxes close
+    whole_files: bool = True  # the inputs are whole files (a byte-order mark may open one), not post bodies
+    title: str | None = None
+    id: str | None = None
 
 
 def clean_text(
@@ -38,7 +65,7 @@ def clean_text(
 ) -> CleanResult:
     """Clean one thread given as one text: a flat dump, or a dump format an engine reads.
 
-    ``engine`` names the format (see ``threadclean.engines``); ``"auto"`` tells it from the
+    ``engine`` names the format (see ``threadclean.read.engines``); ``"auto"`` tells it from the
     text, and None reads a flat dump whatever the text looks like. Offsets in the result index
     ``text`` itself (``input`` is None), except for a saved page, whose inputs are its posts'
     bodies as the HTML parser writes them (``input`` is the post's id on the page).
@@ -52,12 +79,7 @@ def clean_text(
     """
     if not isinstance(text, str):
         raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
-    reader = engines.find(text) if engine == "auto" else engines.by_name(engine) if engine else None
-    document = reader.parse(text) if reader else None
-    if document is not None and document.records is not None:  # a page: its posts' bodies are the inputs
-        return _clean(_records(document.records), config or _DEFAULT, title=title or document.title, id=id,
-                      flat=False, document=document)
-    return _clean([Record(None, text, 0)], config or _DEFAULT, title=title, id=id, flat=True, document=document)
+    return _clean(_read_texts([text], [None], _engine(text, engine), title=title, id=id), config or _DEFAULT)
 
 
 def clean_thread(
@@ -72,32 +94,7 @@ def clean_thread(
 
     Offsets in the result index each post's ``text`` (``input`` is the post's id).
     """
-    return _clean(_records(posts), config or _DEFAULT, title=title, id=id, flat=False)
-
-
-def _records(posts: Iterable[Mapping[str, Any] | str]) -> list[Record]:
-    records: list[Record] = []
-    base = 0
-    seen: set[str] = set()
-    for n, post in enumerate(posts, 1):
-        if isinstance(post, str):
-            post = {"text": post}
-        if not isinstance(post, Mapping):
-            raise InputError(f"a post must be an object with a text, not {type(post).__name__}", where=f"post {n}")
-        text = post.get("text")
-        if not isinstance(text, str):
-            raise InputError("a post needs a \"text\" string", where=f"post {n}")
-        pid = str(post["id"]) if post.get("id") is not None else str(n)
-        if pid in seen:
-            raise InputError(f"two posts have the id {pid!r}", where=f"post {n}")
-        seen.add(pid)
-        records.append(Record(pid, text, base, _opt_str(post.get("author")), _opt_str(post.get("time"))))
-        base += len(text)
-    return records
-
-
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return _clean(_read_posts(_page_posts(posts), title=title, id=id), config or _DEFAULT)
 
 
 def clean_pages(
@@ -125,160 +122,296 @@ def clean_pages(
     """
     names = list(names) if names is not None else [f"page {n}" for n in range(1, len(pages) + 1)]
     if len(names) != len(pages) or len(set(names)) != len(names):
-        raise ValueError("clean_pages needs one distinct name per page")
+        raise ConfigError("names: clean_pages needs one distinct name per page")
     if len(pages) == 1:
         return clean_text(pages[0], config=config, title=title, id=id, engine=engine)
     if not pages:
-        return _clean([], config or _DEFAULT, title=title, id=id, flat=False)
-    reader = engines.find(pages[0]) if engine == "auto" else engines.by_name(engine) if engine else None
-    documents = [reader.parse(text) for text in pages] if reader else []
-    if documents and documents[0].records is not None:  # saved pages: all their posts, in order
-        posts = [r for d in documents for r in (d.records or [])]
-        return _clean(_records(posts), config or _DEFAULT, title=title or documents[0].title, id=id, flat=False,
-                      document=documents[0])
-    records, base = [], 0
-    for name, text in zip(names, pages, strict=True):
-        records.append(Record(name, text, base))
+        return _clean(_read_posts([], title=title, id=id), config or _DEFAULT)
+    reading = _read_texts(list(pages), list(names), _engine(pages[0], engine), title=title, id=id)
+    return _clean(reading, config or _DEFAULT)
+
+
+def clean_file(
+    source: FileSource | Sequence[FileSource],
+    *,
+    input_format: str = "auto",
+    config: Config | None = None,
+    name: str | None = None,
+) -> CleanResult:
+    """Clean one thread from a file (a path, its bytes, or a binary file): the encoding and the
+    format are told from the bytes as the command line does (``input_format`` forces a format).
+    A list is the files of one thread's pages, in order.
+
+    ``name`` is what errors call the input (default: the path, or ``<bytes>``).
+
+    >>> result = clean_file('{"posts": [{"id": "1", "text": "好文{:soso_e121:}"}]}'.encode())
+    >>> result.posts[0].text
+    '好文'
+    """
+    sources = list(source) if isinstance(source, Sequence) and not isinstance(source, (str, bytes)) else [source]
+    if not sources:
+        raise ConfigError("source: clean_file needs a file")
+    threads, names = [], []
+    for n, one in enumerate(sources):
+        data, label = _bytes_of(one)
+        label = name if name is not None and n == 0 else label
+        threads.append(read_bytes(data, source=label, input_format=input_format))
+        names.append(label)
+    return clean_read(threads, names=names, config=config)
+
+
+def _bytes_of(source: FileSource) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, "<bytes>"
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        try:
+            with open(path, "rb") as f:
+                return f.read(), path
+        except OSError as e:
+            raise InputError(e.strerror or str(e), source=path) from None
+    if hasattr(source, "read"):
+        label = getattr(source, "name", None)
+        return source.read(), label if isinstance(label, str) else "<stream>"
+    raise TypeError(f"clean_file takes a path, bytes or a binary file, not {type(source).__name__}")
+
+
+def clean_read(threads: Sequence[Thread], *, names: Sequence[str], config: Config | None = None) -> CleanResult:
+    """One thread as ``read_bytes`` read it, from one file or from each of its pages."""
+    first = threads[0]
+    if all(t.text is None for t in threads):
+        posts = [post for t in threads for post in t.posts]
+        return clean_thread(posts, config=config, title=first.title, id=first.id)
+    if any(t.text is None for t in threads):
+        raise InputError("the pages of one thread are in different formats (JSON and text)", source=names[0])
+    return clean_pages([t.text or "" for t in threads], names=names, config=config, title=first.title, id=first.id,
+                       engine=first.engine)
+
+
+def _engine(text: str, name: str | None) -> Engine | None:
+    """The engine that reads ``text``: the one named, the one whose format it is (``auto``), or none."""
+    if name == "auto":
+        return find_engine(text)
+    return by_name(name) if name else None
+
+
+def _read_texts(texts: list[str], names: list[str | None], engine: Engine | None, *, title: str | None,
+                id: str | None) -> Reading:
+    """Texts as an engine reads them: a page's posts, a dump's posts, or (no engine) a flat dump."""
+    documents = [engine.parse(text) for text in texts] if engine else []
+    if documents and isinstance(documents[0], Page):  # saved pages: all their posts, in order
+        posts = [post for d in documents if isinstance(d, Page) for post in d.posts]
+        return _read_posts(posts, title=title or documents[0].title, id=id, engine=engine)
+    inputs, base = [], 0
+    for name, text in zip(names, texts, strict=True):
+        inputs.append(Input(name, text, base))
         base += len(text)
-    return _clean(records, config or _DEFAULT, title=title, id=id, flat=True,
-                  document=documents[0] if documents else None, pages=documents or None)
+    if not documents:
+        return Reading(inputs, title=title, id=id)
+    dumps = [d if isinstance(d, Dump) else Dump([]) for d in documents]
+    return Reading(inputs, [d.posts for d in dumps], [d.structure for d in dumps], engine, title=title, id=id)
 
 
-def _clean(
-    records: list[Record], config: Config, *, title: str | None, id: str | None, flat: bool,
-    document: Document | None = None, pages: list[Document] | None = None,
-) -> CleanResult:
-    """``document`` is the engine's reading (its detectors, where its quotes end); ``pages`` are
-    a dump engine's readings of each record, where its posts lie."""
+def _page_posts(posts: Iterable[Mapping[str, Any] | str]) -> list[PagePost]:
+    """Posts given as mappings (or strings) as typed posts, checked; ids default to positions."""
+    out: list[PagePost] = []
+    for n, post in enumerate(posts, 1):
+        if isinstance(post, str):
+            post = {"text": post}
+        if not isinstance(post, Mapping):
+            raise InputError(f"a post must be an object with a text, not {type(post).__name__}", where=f"post {n}")
+        text = post.get("text")
+        if not isinstance(text, str):
+            raise InputError("a post needs a \"text\" string", where=f"post {n}")
+        pid = str(post["id"]) if post.get("id") is not None else str(n)
+        out.append(PagePost(pid, text, _opt_str(post.get("author")), _opt_str(post.get("time"))))
+    return out
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _read_posts(posts: Sequence[PagePost], *, title: str | None, id: str | None,
+                engine: Engine | None = None) -> Reading:
+    """Posts whose bodies are the inputs: each one post, known before the search."""
+    inputs, known, base = [], [], 0
+    seen: set[str] = set()
+    for n, post in enumerate(posts, 1):
+        if post.id in seen:
+            raise InputError(f"two posts have the id {post.id!r}", where=f"post {n}")
+        seen.add(post.id)
+        inputs.append(Input(post.id, post.text, base, post.author, post.time))
+        known.append([PostSpan(post.id, 0, len(post.text), post.author, post.time)])
+        base += len(post.text)
+    return Reading(inputs, known, engine=engine, whole_files=False, title=title, id=id)
+
+
+class _Unit(NamedTuple):
+    """What the stream's segments belong to before the search: a known post, or a flat input."""
+
+    base: int  # its input's thread offset
+    noise: list[Span]
+    author: str | None
+    time: str | None
+    id: str | None
+
+
+def _clean(reading: Reading, config: Config) -> CleanResult:
+    """Read → strip → split → find → settle → assemble."""
     with collector_paused():
-        return _clean_records(records, config, title=title, id=id, flat=flat, document=document, pages=pages)
+        inputs, engine = reading.inputs, reading.engine
+        quote_end = engine.quote_end if engine else None
+        with phase("noise"):  # 2 strip
+            markers = [[Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)] for r in inputs]
+            noise = _strip(reading, markers, config)
+        with phase("split"):  # 3 split: the posts known before the search, and what of them is searched
+            if reading.posts is not None:
+                regions, limits = _known_regions(reading, noise, config)
+                segments, owner = _region_segments(regions, markers, quote_end)
+                units = [_Unit(r.record.base, r.noise, r.record.author, r.record.time, r.id) for r in regions]
+            else:
+                cut, limits = unsearched_lines([r.raw for r in inputs], config)
+                segments, owner = _flat_segments(inputs, noise, markers, cut, quote_end)
+                units = [_Unit(r.base, n, r.author, r.time, r.input) for r, n in zip(inputs, noise, strict=True)]
+            stream = build_stream(segments)
+        with phase("find"):  # 4 find
+            who = [units[k] for k in owner]
+            copies = find_copies(
+                stream, headers=_headers(stream, owner, units), authors=[u.author for u in who],
+                times=[p.parse_time(u.time) if u.time else None for u in who], ids=[u.id for u in who], config=config)
+        with phase("split"):  # 3 split, again: a flat dump's posts, cut once its quotes' ends are known
+            if reading.posts is None:
+                regions, outside = _flat_regions(inputs, noise, cut, copies, stream)
+            else:
+                outside = _outside(inputs, noise, regions)
+            place_copies(regions, copies, stream)
+        with phase("settle"):  # 5 settle
+            settle(regions, config, quote_end=quote_end)
+        with phase("assemble"):  # 6 assemble
+            return build_result(inputs, regions, outside, title=reading.title, id=reading.id,
+                                flat=reading.posts is None, not_searched=limits)
 
 
-def _clean_records(
-    records: list[Record], config: Config, *, title: str | None, id: str | None, flat: bool,
-    document: Document | None, pages: list[Document] | None,
-) -> CleanResult:
-    if document is not None and document.records is None and pages is None:
-        pages = [document]
-    noise, protected = [], []
+def _outside(inputs: list[Input], noise: list[list[Span]], regions: list[Region]) -> list[Removal]:
+    """What stands outside every known post of each input (a dump's headers and separators)."""
+    of_input: dict[str | None, list[Region]] = {}
+    for g in regions:
+        of_input.setdefault(g.record.input, []).append(g)
+    outside = []
+    for k, r in enumerate(inputs):
+        outside += outside_posts(r, of_input.get(r.input, []), noise[k])
+    return outside
+
+
+def _strip(reading: Reading, markers: list[list[Span]], config: Config) -> list[list[Span]]:
+    """Each input's noise: the detectors' finds, with an engine's structure (post headers,
+    separators) winning where they overlap."""
     # a byte-order mark is noise at the start of a file, not at the start of every post
-    kinds = config.detectors if flat else config.detectors - {"bom"}
-    extra = document.detectors if document else None
-    with phase("noise"):
-        for k, r in enumerate(records):
-            markers = [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)]
-            protected.append(markers)
-            found = detect_noise(r.raw, kinds, protected=markers, extra=extra)
-            if pages and pages[k].structure:  # post headers and separators first: structure wins
-                structure = sorted(pages[k].structure)
-                found = keep_disjoint(structure + [s for s in found if not overlaps_any(s, structure)])
-            noise.append(found)
-    if pages is not None:
-        return _clean_document(records, pages, noise, protected, config, title=title, id=id)
-    if flat:  # a line counts as a post for the caps
-        cut, limits = unsearched_lines([r.raw for r in records], config)
-    else:
-        ok, limits = searchable([len(r.raw) for r in records], config)
-        cut = [[] if keep else [(0, len(r.raw))] for r, keep in zip(records, ok, strict=True)]
-    # a quote marker of threadclean's own layout stands where a quote was: no copy spans it
-    segments, owner = [], []
-    for k, (r, spans, marks) in enumerate(zip(records, noise, protected, strict=True)):
-        breaks = sorted([(m.start, m.end) for m in marks] + cut[k] + quote_ends(r.raw, 0, len(r.raw), document))
+    kinds = config.detectors if reading.whole_files else config.detectors - {"bom"}
+    extra = reading.engine.detectors if reading.engine else None
+    noise = []
+    for k, r in enumerate(reading.inputs):
+        found = detect_noise(r.raw, kinds, protected=markers[k], extra=extra)
+        structure = reading.structure[k] if k < len(reading.structure) else []
+        if structure:  # post headers and separators first: structure wins
+            ordered = sorted(structure)
+            found = keep_disjoint(ordered + [s for s in found if not overlaps_any(s, ordered)])
+        noise.append(found)
+    return noise
+
+
+def _known_regions(reading: Reading, noise: list[list[Span]], config: Config) -> tuple[list[Region], Any]:
+    """A region per known post, with the noise inside it, and which of them the caps leave out."""
+    assert reading.posts is not None
+    ok, limits = searchable([p.end - p.start for posts in reading.posts for p in posts], config)
+    regions: list[Region] = []
+    for record, posts, spans in zip(reading.inputs, reading.posts, noise, strict=True):
+        starts = [s.start for s in spans]
+        for post in posts:
+            i, j = bisect.bisect_left(starts, post.start), bisect.bisect_left(starts, post.end)
+            inside = [s for s in spans[i:j] if s.end <= post.end]
+            regions.append(Region(post.id, replace(record, author=post.author, time=post.time), post.start,
+                                  post.end, inside, searched=ok[len(regions)]))
+    return regions, limits
+
+
+def _region_segments(
+    regions: list[Region], markers: list[list[Span]], quote_end: Any
+) -> tuple[list[Segment], list[int]]:
+    """The searched regions' words as stream segments, cut at quote markers and where quote
+    boxes close (a quote marker of threadclean's own layout stands where a quote was: no copy
+    spans it); the region each segment belongs to."""
+    segments: list[Segment] = []
+    owner: list[int] = []
+    inputs: dict[str | None, int] = {}
+    for k, region in enumerate(regions):
+        at = inputs.setdefault(region.record.input, len(inputs))
+        if not region.searched:
+            continue
+        marks = [m for m in markers[at] if region.start <= m.start < region.end]
+        breaks = sorted([(m.start, m.end) for m in marks]
+                        + quote_ends(region.record.raw, region.start, region.end, quote_end))
+        for piece in split_at(region.record, gaps(region.start, region.end, region.noise + marks), breaks):
+            segments.append(piece)
+            owner.append(k)
+    return segments, owner
+
+
+def _flat_segments(
+    inputs: list[Input], noise: list[list[Span]], markers: list[list[Span]], cut: list[list[tuple[int, int]]],
+    quote_end: Any,
+) -> tuple[list[Segment], list[int]]:
+    """A flat dump's words as stream segments (its posts are not known yet): each input cut at
+    quote markers, at the lines the caps leave out and where quote boxes close."""
+    segments: list[Segment] = []
+    owner: list[int] = []
+    for k, (r, spans, marks) in enumerate(zip(inputs, noise, markers, strict=True)):
+        breaks = sorted([(m.start, m.end) for m in marks] + cut[k] + quote_ends(r.raw, 0, len(r.raw), quote_end))
         left_out = [Span(a, b, "not-searched") for a, b in cut[k]]
         for piece in split_at(r, gaps(0, len(r.raw), spans + marks + left_out), breaks):
             segments.append(piece)
             owner.append(k)
-    stream = build_stream(segments)
-    headers = _headers(stream, owner, [(r.base, spans) for r, spans in zip(records, noise, strict=True)])
-    authors = [records[k].author for k in owner]
-    times = [iso_time(t) if (t := records[k].time) else None for k in owner]
-    ids = [records[k].input for k in owner]
-    copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
-    if flat:
-        raw = [to_raw(stream, c) for c in copies]
-        regions: list[Region] = []
-        outside: list[Removal] = []
-        for k, r in enumerate(records):
-            mine = [(g0 - r.base, g1 - r.base, h0, h1, c) for g0, g1, h0, h1, c in raw
-                    if r.base <= g0 < r.base + len(r.raw)]
-            got, out = _flat_regions(r, noise[k], mine, first=len(regions) + 1)
-            for region in got:
-                region.searched = not any(a < region.end and region.start < b for a, b in cut[k])
-            regions += got
-            outside += out
-    else:
-        regions = [Region(r.input or "", r, 0, len(r.raw), spans, [], searched=not c)
-                   for r, spans, c in zip(records, noise, cut, strict=True)]
-        outside = []
-    assign_copies(regions, copies, stream)
-    settle(regions, config, document)
-    return build_result(records, regions, outside, title=title, id=id, flat=flat, not_searched=limits)
+    return segments, owner
 
 
-def _headers(stream: Stream, owner: list[int], spans_of: list[tuple[int, list[Span]]]) -> list[Header]:
-    """The quote headers of each owner (its record's base and noise), placed in the stream."""
+def _headers(stream: Stream, owner: list[int], units: list[_Unit]) -> list[Header]:
+    """The quote headers in each unit's noise, placed in the stream."""
     headers = []
-    for k, (base, spans) in enumerate(spans_of):
+    for k, (base, spans, *_) in enumerate(units):
         for s in spans:
-            if s.kind == "quote-header" and s.meta:
+            if s.kind == "quote-header" and s.header:
                 at = stream.at_or_after(base + s.end)
                 seg = stream.segment_at(at)
                 if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
-                    headers.append(Header(at, seg, s.meta))
+                    headers.append(Header(at, seg, s.header, base + s.start))
     return headers
 
 
-def _clean_document(
-    records: list[Record], pages: list[Document], noise: list[list[Span]], markers: list[list[Span]],
-    config: Config, *, title: str | None, id: str | None,
-) -> CleanResult:
-    """Texts whose posts an engine found: each post is a segment with its author and time."""
-    regions: list[Region] = []
-    segments: list[list[tuple[int, str]]] = []
-    owner: list[int] = []
-    posts: list[engines.PostSpan] = []
-    ok, limits = searchable([p.end - p.start for d in pages for p in d.posts], config)
-    for record, document, spans, marks_in in zip(records, pages, noise, markers, strict=True):
-        starts = [s.start for s in spans]
-        for post in document.posts:
-            i, j = bisect.bisect_left(starts, post.start), bisect.bisect_left(starts, post.end)
-            inside = [s for s in spans[i:j] if s.end <= post.end]
-            region = Region(post.id, replace(record, author=post.author, time=post.time), post.start,
-                            post.end, inside, [], searched=ok[len(regions)])
-            if not region.searched:
-                regions.append(region)
-                posts.append(post)
-                continue
-            marks = [m for m in marks_in if post.start <= m.start < post.end]
-            breaks = sorted([(m.start, m.end) for m in marks] + quote_ends(record.raw, post.start, post.end, document))
-            for piece in split_at(record, gaps(post.start, post.end, inside + marks), breaks):
-                segments.append(piece)
-                owner.append(len(regions))
-            regions.append(region)
-            posts.append(post)
-    stream = build_stream(segments)
-    headers = _headers(stream, owner, [(r.record.base, r.noise) for r in regions])
-    authors = [posts[k].author for k in owner]
-    times = [iso_time(t) if (t := posts[k].time) else None for k in owner]
-    ids = [posts[k].id for k in owner]
-    copies = find_copies(stream, headers=headers, authors=authors, times=times, ids=ids, config=config)
-    assign_copies(regions, copies, stream)
-    settle(regions, config, pages[0])
-    outside = []
-    for record, spans in zip(records, noise, strict=True):
-        outside += outside_posts(record, [r for r in regions if r.record.input == record.input], spans)
-    return build_result(records, regions, outside, title=title, id=id, flat=False, not_searched=limits)
-
-
 def _flat_regions(
-    record: Record, noise: list[Span], copies: list[tuple[int, int, int, int, Copy]], *, first: int = 1
+    inputs: list[Input], noise: list[list[Span]], cut: list[list[tuple[int, int]]], copies: Sequence[Any],
+    stream: Stream,
 ) -> tuple[list[Region], list[Removal]]:
-    header_at = {id(s.meta): s.start for s in noise if s.kind == "quote-header"}
-    stops = {header_at[id(c.header)]: g1 for _, g1, _, _, c in copies if c.explicit and id(c.header) in header_at}
-    spans = split_posts(record.raw, noise, stops)
-    starts = [s.start for s in noise]
-    regions = []
-    for n, (a, b) in enumerate(spans, first):
-        i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
-        regions.append(Region(str(n), record, a, b, noise[i:j], []))
-    return regions, outside_posts(record, regions, noise)
+    """A flat dump's posts: a post starts at every line and every quote header, and one that
+    opens with a quote header runs on over the quote to the replier's own words."""
+    ends = []  # (thread offset of the header that marked it, thread end of the copy)
+    for c in copies:
+        if c.explicit and c.header_at is not None:
+            ends.append((c.header_at, int(stream.to_raw[c.target_end - 1]) + 1))
+    regions: list[Region] = []
+    outside: list[Removal] = []
+    for k, record in enumerate(inputs):
+        lo, hi = record.base, record.base + len(record.raw)
+        stops = {at - lo: end - lo for at, end in ends if lo <= at < hi}
+        spans = split_posts(record.raw, noise[k], stops)
+        starts = [s.start for s in noise[k]]
+        first = len(regions) + 1
+        mine = []
+        for n, (a, b) in enumerate(spans, first):
+            i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+            region = Region(str(n), record, a, b, noise[k][i:j])
+            region.searched = not any(x < region.end and region.start < y for x, y in cut[k])
+            mine.append(region)
+        regions += mine
+        outside += outside_posts(record, mine, noise[k])
+    return regions, outside

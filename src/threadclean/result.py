@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .heap import collector_paused
+from .perf import collector_paused
+from .spans import QuoteHeader
 
 FORMAT = "threadclean/1"
 
@@ -31,12 +32,12 @@ class Removal:
     kind: str
     origin: Origin
     text: str
-    meta: dict[str, Any] | None = None
+    header: QuoteHeader | None = None  # a quote header's removal: what it said
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "origin": self.origin.to_dict(), "text": self.text}
-        if self.meta:
-            out.update(self.meta)
+        if self.header is not None:
+            out.update(self.header.to_dict())
         return out
 
 

@@ -1,29 +1,87 @@
-"""Spans into a text, and a view of a text with some spans taken out.
+"""The offset model: the inputs a thread is read from, spans into them, and the interval algebra.
 
 Everything in threadclean works in offsets into the raw input: detectors return spans, and the
-text is cut once at the end. ``TextView`` lets a later pass look at the text as it would read
-with some spans removed, and map what it finds back to raw offsets.
+text is cut once at the end. There are three offset spaces, and each type lives in one:
+
+- **input offsets**: code points of one ``Input``'s ``raw`` text (a JSON post's ``text``, or the
+  whole decoded file). Detectors, ``Span``, post regions and every ``Origin`` of the result
+  are in this space.
+- **thread offsets**: ``Input.base + input offset``: every input of a thread laid end to end,
+  so one number names a character anywhere in the thread. A placed copy's source, and the
+  quoted post a header named, are kept in this space until the result is assembled.
+- **stream offsets**: characters of the repeat finder's folded stream (``find.stream``), which
+  maps each one back to its thread offset (``Stream.to_raw``). The finder's ``Chain`` and
+  ``Copy`` are in this space, and nothing else is.
+
+``TextView`` lets a later pass look at a text as it would read with some spans removed, and
+map what it finds back to input offsets.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import regex
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input the offsets index: a JSON post (``input`` = its id), a page's post body, or the
+    whole text of a file or page (``input`` = None or the page's name)."""
+
+    input: str | None
+    raw: str
+    base: int  # where ``raw`` starts in the thread offsets
+    author: str | None = None
+    time: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteHeader:
+    """What a quote header says: who is quoted, when they wrote it, and the quoted post's id
+    where the page links it. The document writes it beside the header's removal."""
+
+    author: str
+    time: str | None = None
+    post: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"author": self.author}
+        if self.time is not None:
+            out["time"] = self.time
+        if self.post is not None:
+            out["post"] = self.post
+        return out
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
-    """``text[start:end]`` is noise of ``kind``; ``meta`` holds what a span says (a header's author)."""
+    """``text[start:end]`` (input offsets) is noise of ``kind``; a quote header's span carries what
+    it says in ``header``."""
 
     start: int
     end: int
     kind: str = field(compare=False)
-    meta: dict[str, Any] | None = field(default=None, compare=False)
+    header: QuoteHeader | None = field(default=None, compare=False)
 
     def __len__(self) -> int:
         return self.end - self.start
+
+
+#: A detector: a text in, the spans of its kind out (offsets into that text); pure.
+Detector = Callable[[str], list[Span]]
+
+
+def spans_of(pattern: regex.Pattern[str], kind: str, text: str) -> list[Span]:
+    """Every match of ``pattern`` in ``text`` as a span of ``kind``: the body of most detectors.
+
+    >>> [(s.start, s.end) for s in spans_of(regex.compile("ab"), "x", "abcab")]
+    [(0, 2), (3, 5)]
+    """
+    return [Span(m.start(), m.end(), kind) for m in pattern.finditer(text)]
 
 
 def keep_disjoint(spans: Iterable[Span]) -> list[Span]:
@@ -101,7 +159,7 @@ class TextView:
         i = bisect.bisect_right(self._starts, offset) - 1
         return self._raw[i] + offset - self._starts[i]
 
-    def raw_spans(self, start: int, end: int, kind: str, meta: dict[str, Any] | None = None) -> list[Span]:
+    def raw_spans(self, start: int, end: int, kind: str, header: QuoteHeader | None = None) -> list[Span]:
         """The view's ``[start, end)`` as raw spans: one per kept piece it touches."""
         out: list[Span] = []
         if end <= start:
@@ -111,7 +169,7 @@ class TextView:
             piece_end = self._starts[i + 1] if i + 1 < len(self._starts) else len(self.text)
             stop = min(end, piece_end)
             raw = self._raw[i] + start - self._starts[i]
-            out.append(Span(raw, raw + stop - start, kind, meta))
+            out.append(Span(raw, raw + stop - start, kind, header))
             start = stop
             i += 1
         return out

@@ -1,0 +1,105 @@
+"""The batch's output: shards of JSON Lines (optionally compressed) or Parquet, each written to
+a temporary name and renamed when whole, with its figures beside it in the state folder.
+
+A shard holds the threads of a fixed range of jobs, so the same archive always gives the same
+shards; a shard that exists is finished, and an interrupted batch redoes only the one it was
+writing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+from typing import IO, Any
+
+from ..errors import ThreadcleanError
+
+STATE = ".threadclean"  # the batch's own files inside the output folder
+OUTPUT_FORMATS = ("jsonl", "parquet")
+COMPRESSIONS = ("none", "gz", "zst")
+
+
+def shard_name(k: int, *, fmt: str, compress: str) -> str:
+    """The file name of shard ``k``.
+
+    >>> shard_name(3, fmt="jsonl", compress="gz")
+    'part-00003.jsonl.gz'
+    """
+    suffix = ".parquet" if fmt == "parquet" else ".jsonl" + ("" if compress == "none" else f".{compress}")
+    return f"part-{k:05d}{suffix}"
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """``data`` at ``path``, whole or not at all: a temporary file, flushed, then renamed."""
+    tmp = f"{path}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class ShardWriter:
+    """Writes one shard: lines go to a temporary file, ``finish`` renames it into place."""
+
+    def __init__(self, folder: str, k: int, *, fmt: str, compress: str) -> None:
+        self.path = os.path.join(folder, shard_name(k, fmt=fmt, compress=compress))
+        self.tmp = f"{self.path}.tmp"
+        self.fmt = fmt
+        self.rows: list[dict[str, Any]] = []
+        self.bytes = 0
+        self._raw = open(self.tmp, "wb")  # noqa: SIM115 (open until finish or abandon)
+        self._out: IO[bytes] = self._raw
+        if fmt == "jsonl" and compress == "gz":  # mtime 0: the same threads give the same bytes
+            self._out = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, filename="")  # type: ignore[assignment]
+        elif fmt == "jsonl" and compress == "zst":
+            zstandard = _optional("zstandard", "zstd")
+            self._out = zstandard.ZstdCompressor(level=3).stream_writer(self._raw, closefd=False)
+
+    def add(self, line: str, row: dict[str, Any]) -> None:
+        data = line.encode("utf-8") + b"\n"
+        self.bytes += len(data)
+        if self.fmt == "parquet":
+            self.rows.append(row)
+        else:
+            self._out.write(data)
+
+    def finish(self) -> None:
+        if self.fmt == "parquet":
+            self._write_parquet()
+        if self._out is not self._raw:
+            self._out.close()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        os.replace(self.tmp, self.path)
+
+    def abandon(self) -> None:
+        self._raw.close()
+        if os.path.exists(self.tmp):
+            os.remove(self.tmp)
+
+    def _write_parquet(self) -> None:
+        pa = _optional("pyarrow", "parquet")
+        pq = _optional("pyarrow.parquet", "parquet")
+        columns = ("path", "id", "title", "posts", "chars_in", "chars_out", "text", "result")
+        table = pa.table({c: [r[c] for r in self.rows] for c in columns})
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer, compression="zstd")
+        self._raw.write(buffer.getvalue())
+
+
+def _optional(module: str, extra: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ThreadcleanError(f"this output needs {module}: install threadclean[{extra}]") from None
+
+
+def read_json(path: str) -> Any:
+    with open(path, "rb") as f:
+        return json.loads(f.read())

@@ -1,0 +1,75 @@
+"""Stage 4, find: a stream of the posts' words to copies of their first appearances.
+
+``find_copies`` runs the phases in order: quotes placed by their headers (``quotes``), candidate
+pairs of windows (``candidates``, MinHash LSH over ``bands``), the quotes no header placed and
+the unmarked copies (``groups``), each aligned (``align``), then ``collapse`` into disjoint
+copies of first appearances. A repeat is a ``Chain`` once aligned, a ``Found`` once it knows
+whether a header marked it, and a ``Copy`` once collapsed; all three in stream offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..config import Config
+from ..perf import phase
+from .bands import Memory
+from .candidates import find_candidates
+from .collapse import Copy, Found, collapse
+from .groups import unmarked
+from .quotes import Header, PostIndex, bounded, resolve_quote
+from .stream import Stream
+
+__all__ = ["Copy", "Header", "Search", "find_copies", "new_search"]
+
+#: What the last search of a thread saw, for a search after a few posts changed (``new_search``).
+Search = Memory
+
+
+def new_search() -> Search:
+    """A handle for searching one thread again and again: each ``find_copies`` given it sees
+    what the one before saw, and searches only what changed (see ``find_candidates``)."""
+    return Memory()
+
+
+def find_copies(
+    stream: Stream,
+    *,
+    headers: Sequence[Header] = (),
+    authors: Sequence[str | None] = (),
+    times: Sequence[str | None] = (),
+    ids: Sequence[str | None] = (),
+    focus: Sequence[bool] | None = None,
+    search: Search | None = None,
+    config: Config,
+) -> list[Copy]:
+    """Every repeated passage of the stream, as copies of their first appearance.
+
+    ``authors``, ``times`` (ISO ``YYYY-MM-DDTHH:MM``) and post ``ids``, per segment, let an
+    explicit quote go straight to the post its header names or links. ``focus`` (per segment)
+    and ``search`` (from ``new_search``: what the search before saw) limit the search to repeats
+    with a side in a flagged segment or found through a new candidate pair.
+    """
+    if not config.collapse or not stream.text:
+        return []
+    posts = PostIndex(authors, times, ids)
+    found: list[Found] = []
+    unplaced = []
+    with phase("alignment"):  # quotes whose header names the posts they quote are placed there
+        for h in bounded(headers, stream):
+            placed = resolve_quote(stream, h, [], posts, config) if posts.quoted(h[0].says, h[0].segment) else []
+            found += placed
+            if not placed:
+                unplaced.append(h)
+    with phase("candidates"):  # the text of a placed quote is no target of the search
+        candidates = find_candidates(
+            stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool), memory=search,
+            placed=[(f.chain.target_start, f.chain.target_end) for f in found])
+    with phase("alignment"):  # edited quotes, by the candidates inside them; then unmarked copies
+        for h in unplaced:
+            found += resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), posts, config)
+        found += unmarked(stream, candidates, config)
+    with phase("collapse"):
+        return collapse(found, min_chars=config.min_copy_chars, text=stream.text)

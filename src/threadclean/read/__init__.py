@@ -1,0 +1,22 @@
+"""Stage 1, read: bytes to a thread of inputs (decoding, the format, an engine's reading).
+
+``read_bytes`` is the one path from a file's bytes to a ``Thread``: the encoding is told from
+the bytes (``decode``), the format from the text (``threads``: JSON, JSON Lines, threadclean's
+layout, or a text that an engine or the flat reader takes).
+"""
+
+from __future__ import annotations
+
+from .decode import decode
+from .threads import INPUT_FORMATS, Thread, parse
+
+__all__ = ["INPUT_FORMATS", "Thread", "decode", "parse", "read_bytes"]
+
+
+def read_bytes(data: bytes, *, source: str | None = None, input_format: str = "auto") -> Thread:
+    """The thread in a file's bytes, read as ``input_format`` (``auto``: told from the bytes).
+
+    >>> read_bytes('{"posts": [{"text": "好"}]}'.encode()).posts
+    [{'text': '好'}]
+    """
+    return parse(decode(data, source=source), source=source, input_format=input_format)

@@ -1,0 +1,96 @@
+"""Text to a thread: telling a text dump from JSON, JSON Lines and threadclean's own text
+layout, and reading each."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import layout
+from ..errors import ConfigError, FormatError
+from . import engines
+
+INPUT_FORMATS = ("auto", "text", "json", "jsonl", "layout", *engines.names())
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A thread as read: either one ``text`` (a flat dump) or ``posts`` (JSON, JSON Lines, layout)."""
+
+    text: str | None = None
+    engine: str | None = "auto"  # for a text: the engine that reads it (None: a flat dump)
+    posts: list[Any] = field(default_factory=list)
+    title: str | None = None
+    id: str | None = None
+
+
+def _sniff(text: str) -> str:
+    body = text.lstrip("\ufeff \t\r\n")
+    if layout.is_layout(text):
+        return "layout"
+    if body.startswith("{"):
+        rest = body[1:].lstrip()
+        if rest[:1] in ('"', "}"):
+            first, _, more = body.partition("\n")
+            return "jsonl" if more.strip() and _is_object(first) else "json"
+    if body.startswith("[") and body[1:].lstrip()[:1] in ("{", '"', "]"):
+        return "json"
+    return "text"
+
+
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+def _json_error(e: json.JSONDecodeError, source: str | None, line_offset: int = 0) -> FormatError:
+    where = f"line {e.lineno + line_offset}, column {e.colno}"
+    return FormatError(f"invalid JSON: {e.msg}", source=source, where=where)
+
+
+def parse(text: str, *, source: str | None = None, input_format: str = "auto") -> Thread:
+    """The thread in ``text``, read as ``input_format``: ``auto`` tells JSON and the layout by
+    the first characters and leaves a text's engine to be told from the text; ``text`` is a
+    flat dump; an engine's name reads the text with that engine."""
+    if input_format not in INPUT_FORMATS:
+        raise ConfigError(f"input_format: unknown format {input_format!r}; known: {', '.join(INPUT_FORMATS)}")
+    kind = _sniff(text) if input_format == "auto" else input_format
+    if kind == "text":
+        return Thread(text=text, engine="auto" if input_format == "auto" else None)
+    if kind in engines.names():
+        return Thread(text=text, engine=kind)
+    if kind == "layout":
+        doc = layout.parse(text)
+        return Thread(posts=doc["posts"], title=doc["title"])
+    if kind == "jsonl":
+        posts = []
+        for n, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
+            if line.strip():
+                try:
+                    posts.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise _json_error(e, source, n - 1) from None
+                _check_post(posts[-1], source, f"line {n}")
+        return Thread(posts=posts)
+    try:
+        doc = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as e:
+        raise _json_error(e, source) from None
+    if isinstance(doc, list):
+        doc = {"posts": doc}
+    if not isinstance(doc, dict) or not isinstance(doc.get("posts"), list):
+        raise FormatError('a JSON thread is an object with a "posts" array', source=source, where="line 1, column 1")
+    for n, post in enumerate(doc["posts"], 1):
+        _check_post(post, source, f"post {n}")
+    title, tid = doc.get("title"), doc.get("id")
+    return Thread(posts=doc["posts"], title=None if title is None else str(title), id=None if tid is None else str(tid))
+
+
+def _check_post(post: Any, source: str | None, where: str) -> None:
+    if not isinstance(post, dict):
+        raise FormatError(f"a post must be an object, not {type(post).__name__}", source=source, where=where)
+    if not isinstance(post.get("text"), str):
+        raise FormatError('a post needs a "text" string', source=source, where=where)

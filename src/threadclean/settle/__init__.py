@@ -1,0 +1,114 @@
+"""Stage 5, settle: clean what the posts keep again, as cleaning the output would read it, until
+nothing changes."""
+
+from __future__ import annotations
+
+import regex
+
+from .. import patterns as p
+from ..config import Config
+from ..find import find_copies, new_search
+from ..find.stream import Segment, build_stream, quote_ends, split_at
+from ..perf import phase
+from ..spans import Span, gaps
+from ..split import Region, own_pieces, place_copies
+from ..strip import detect_noise
+
+_MAX_ROUNDS = 5  # rounds after the first search only the posts the one before changed: cheap, and rarely needed
+_PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout's marker will
+
+
+def settle(regions: list[Region], config: Config, *, quote_end: regex.Pattern[str] | None = None) -> None:
+    """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
+
+    Taking quotes and noise out joins text that stood apart, and that can make more noise or
+    another repeat. Each round reads every post's own words with a marker where each quote
+    stood, exactly what the text layout writes, so once a round finds nothing, cleaning the
+    cleaned thread changes nothing.
+
+    The first round searches everything: it reads the posts as the layout writes them, which
+    is not how the first search read them (a dump before it was cut into posts; every post
+    whole, where the layout cuts it at its quotes; restricting this round as the later ones are
+    lost idempotence on a 100,000-post thread). A later round searches only for repeats with a
+    side in a post the round before changed (it got a copy or more noise), or found through a
+    candidate pair that round did not have: between two unchanged posts, it aligned the same
+    words.
+    """
+    kinds = config.detectors - {"bom"}
+    changed = [True] * len(regions)
+    search = new_search()
+    read: dict[int, list[Segment]] = {}  # each region's segments, as the last round read them
+    for n in range(_MAX_ROUNDS):
+        fresh_noise = [False] * len(regions)
+        with phase("noise"):
+            for k, region in enumerate(regions):
+                if (n and not changed[k]) or not (region.noise or region.copies):
+                    continue  # its words are those the round before read (or the raw post, read first)
+                fresh = _noise_in_what_is_left(region, kinds)
+                if fresh:
+                    region.add_noise(fresh)
+                    fresh_noise[k] = True
+        changed = [a or b for a, b in zip(changed, fresh_noise, strict=True)]
+        before = [len(region.copies) for region in regions]
+        if config.collapse and any(changed):
+            segments, focus = [], []
+            for k, region in enumerate(regions):
+                if not region.searched:
+                    continue
+                if changed[k] or k not in read:  # an unchanged region reads as the round before
+                    read[k] = _segments_of(region, quote_end)
+                segments += read[k]
+                focus += [changed[k]] * len(read[k])
+            again = build_stream(segments)
+            more = find_copies(again, focus=focus, search=search, config=config)
+            if more:
+                place_copies(regions, more, again)
+        changed = [a or len(region.copies) != b for a, region, b in zip(fresh_noise, regions, before, strict=True)]
+        if not any(changed):
+            return
+
+
+def _segments_of(region: Region, quote_end: regex.Pattern[str] | None) -> list[Segment]:
+    """A region's own words as the repeat finder reads them: cut where a quote stood, at quote
+    markers (no text, and no copy spans one, as in the first search) and where a quote box closes."""
+    pieces, quotes = own_pieces(region)
+    markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
+    if markers:
+        pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
+    ends = quote_ends(region.record.raw, region.start, region.end, quote_end)
+    return split_at(region.record, pieces, sorted(quotes + markers + ends))
+
+
+def _noise_in_what_is_left(region: Region, kinds: frozenset[str]) -> list[Span]:
+    """Noise in a region's own words that only shows once its quotes and noise are out."""
+    pieces, quotes = own_pieces(region)
+    raw = region.record.raw
+    parts: list[str] = []
+    placed: list[tuple[int, int, int]] = []  # (offset in the text read, raw offset, length)
+    held: list[Span] = []
+    at, qi = 0, 0
+
+    def hold() -> None:
+        nonlocal at
+        parts.append(_PLACEHOLDER)
+        held.append(Span(at, at + len(_PLACEHOLDER), "marker"))
+        at += len(_PLACEHOLDER)
+
+    for a, b in pieces:
+        while qi < len(quotes) and quotes[qi][0] < a:
+            hold()
+            qi += 1
+        placed.append((at, a, b - a))
+        parts.append(raw[a:b])
+        at += b - a
+    for _ in range(qi, len(quotes)):
+        hold()
+    text = "".join(parts)
+    held += [Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(text)]
+    out = []
+    for span in detect_noise(text, kinds, protected=held):
+        for t, r, n in placed:
+            lo, hi = max(span.start, t), min(span.end, t + n)
+            if lo < hi:
+                out.append(Span(r + lo - t, r + hi - t, span.kind, span.header))
+    return out

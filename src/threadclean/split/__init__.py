@@ -1,0 +1,98 @@
+"""Stage 3, split: where each post lies, what of it is searched, and which copies fall in it.
+
+A post being built is a ``Region``: its input, its raw ``[start, end)`` (input offsets), its
+noise, and the copies placed in it. Copies come from the repeat finder in stream offsets;
+``place_copies`` cuts each one at the posts it crosses and turns it into ``PlacedCopy``
+pieces (the copy in input offsets, its source in thread offsets). Settling adds noise and
+copies to regions through ``add_noise`` and ``add_copy``; nothing else changes a region.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..find.collapse import Copy
+from ..find.stream import Stream
+from ..spans import Input, QuoteHeader, Span, gaps
+
+__all__ = ["PlacedCopy", "Region", "own_pieces", "place_copies"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedCopy:
+    """A piece of a copy placed in a post: ``[start, end)`` of its input repeats thread offsets
+    ``[source_start, source_end)``; ``quoted`` is, for an explicit quote, the thread offset its
+    header's post held it at (before redirects to the first appearance)."""
+
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+    similarity: float
+    explicit: bool
+    header: QuoteHeader | None = None
+    quoted: int | None = None
+    header_at: int | None = None  # thread offset of the header that marked it
+
+
+@dataclass
+class Region:
+    """A post being built: its input and raw ``[start, end)``, its noise and the copies in it."""
+
+    id: str
+    record: Input
+    start: int
+    end: int
+    noise: list[Span]
+    copies: list[PlacedCopy] = field(default_factory=list)
+    searched: bool = True  # within the caps of the repeat search (see limits.py)
+
+    def add_noise(self, spans: Iterable[Span]) -> None:
+        """More noise found in the region's own words (settling)."""
+        self.noise = sorted(self.noise + list(spans))
+
+    def add_copy(self, copy: PlacedCopy) -> None:
+        self.copies.append(copy)
+
+
+def own_pieces(region: Region) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The raw pieces of a region's own words, and its quotes' raw spans, both in order."""
+    if not region.copies:  # most posts: their words are all but their noise
+        return list(gaps(region.start, region.end, region.noise)), []
+    quotes = sorted((c.start, c.end) for c in region.copies)
+    quote_spans = [Span(a, b, "quote") for a, b in quotes]
+    loose = [s for s in region.noise if not any(a <= s.start and s.end <= b for a, b in quotes)]
+    return list(gaps(region.start, region.end, loose + quote_spans)), quotes
+
+
+def to_thread(stream: Stream, copy: Copy) -> tuple[int, int, int, int]:
+    """A copy's target and source in thread offsets: ``(target start, end, source start, end)``."""
+    g0, g1 = stream.raw_range(copy.target_start, copy.target_end)
+    h0, h1 = stream.raw_range(copy.source_start, copy.source_end)
+    return g0, g1, h0, h1
+
+
+def place_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> None:
+    """Give each region the pieces of the copies that fall inside it (cut in stream offsets,
+    where noise no longer stands between the characters)."""
+    raw = np.asarray([(r.record.base + r.start, r.record.base + r.end) for r in regions], dtype=np.int64)
+    bounds = stream.at_or_after_all(raw.reshape(-1)).reshape(-1, 2).tolist() if regions else []
+    firsts = [b[0] for b in bounds]
+    for copy in copies:
+        k = max(0, bisect.bisect_right(firsts, copy.target_start) - 1)
+        while k < len(regions) and bounds[k][0] < copy.target_end:
+            a, b = max(copy.target_start, bounds[k][0]), min(copy.target_end, bounds[k][1])
+            if b - a >= 2:
+                s0 = min(copy.source_end - 1, copy.source_start + (a - copy.target_start))
+                s1 = copy.source_end if b == copy.target_end else max(s0 + 1, min(copy.source_end, s0 + b - a))
+                g0, g1, h0, h1 = to_thread(stream, replace(copy, target_start=a, target_end=b, source_start=s0,
+                                                           source_end=s1))
+                base = regions[k].record.base
+                quoted = int(stream.to_raw[copy.quoted]) if copy.quoted is not None else None
+                regions[k].add_copy(PlacedCopy(g0 - base, g1 - base, h0, h1, copy.similarity, copy.explicit,
+                                               copy.header, quoted, copy.header_at))
+            k += 1

@@ -1,0 +1,116 @@
+"""Stage 2, strip: each input's raw text to its noise spans (nothing is cut here).
+
+``detect_noise`` runs the chosen detectors until they find nothing more (taking one detector's
+finds out of the text can reveal another's: a jammer string that stood before a smiley code ends
+its line once the smiley is gone) and returns spans into the raw text. The built-in detectors
+are in ``detectors``; an engine brings its own for what its format alone writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from functools import lru_cache
+
+from .. import patterns as p
+from ..spans import Detector, Span, TextView, keep_disjoint, overlaps_any
+from .detectors import (
+    find_bom,
+    find_copy_buttons,
+    find_edit_notes,
+    find_hidden_markers,
+    find_jammer,
+    find_move_notes,
+    find_quote_headers,
+    find_quote_images,
+    find_quote_truncations,
+    find_smileys,
+)
+
+#: The detector of each noise kind.
+DETECTORS: dict[str, Detector] = {
+    "bom": find_bom,
+    "jammer": find_jammer,
+    "hidden-marker": find_hidden_markers,
+    "smiley": find_smileys,
+    "quote-image": find_quote_images,
+    "quote-truncation": find_quote_truncations,
+    "edit-note": find_edit_notes,
+    "quote-header": find_quote_headers,
+    "chrome": find_copy_buttons,
+    "moderation": find_move_notes,
+}
+
+_MAX_PASSES = 4  # each pass can only uncover what the one before took out; two nearly always do
+
+#: Text that every match of a detector contains: where none of it stands, the detector is not
+#: run (most posts hold no header, smiley or note, and a detector call costs more than a look).
+#: tests/test_noise.py checks each detector finds nothing on text without its triggers.
+TRIGGERS: dict[Detector, tuple[str, ...]] = {
+    find_hidden_markers: ("Hidden Message", "本内容被作者隐藏", "本帖隐藏", "游客"),
+    find_smileys: ("{:",),
+    find_quote_images: ("back.gif",),
+    find_quote_truncations: (" ...",),
+    find_edit_notes: ("本帖最后由",),
+    find_quote_headers: ("发表于", "原帖由"),
+    find_copy_buttons: ("复制链接", "复制代码"),
+    find_move_notes: ("本主题由",),
+}
+# any trigger, overlapping ones too: one scan of a post tells which detectors may fire
+_ANY_TRIGGER = p.regex.compile("|".join(p.regex.escape(t) for ts in TRIGGERS.values() for t in ts))
+
+
+def _triggers_in(text: str) -> set[str]:
+    return set(_ANY_TRIGGER.findall(text, overlapped=True))
+
+
+@lru_cache(maxsize=64)
+def _chosen(
+    kinds: frozenset[str], extra: tuple[tuple[str, Detector], ...]
+) -> list[tuple[Detector, tuple[str, ...] | None]]:
+    """The detectors of ``kinds`` (built-in, then an engine's own), each with its triggers."""
+    detectors = [DETECTORS[k] for k in DETECTORS if k in kinds]
+    detectors += [d for k, d in extra if k in kinds and d not in detectors]
+    return [(d, TRIGGERS.get(d)) for d in detectors]
+
+
+def detect_noise(
+    text: str,
+    kinds: Collection[str],
+    *,
+    protected: Iterable[Span] = (),
+    extra: Mapping[str, Detector] | None = None,
+) -> list[Span]:
+    """Every noise span of the given kinds in ``text``, sorted and disjoint.
+
+    ``protected`` spans (quote markers of threadclean's own layout) are never noise: they stay
+    in the text the detectors read, and nothing that touches them is taken out. ``extra`` adds
+    an engine's own detectors (by kind; they run when their kind is chosen, like the others).
+    """
+    keep = sorted(protected)
+    detectors = _chosen(frozenset(kinds), tuple((extra or {}).items()))
+    found: list[Span] = []
+    for _ in range(_MAX_PASSES):
+        # a cut quote's " ..." is found by looking back to its header, so that detector reads
+        # the text with the headers still in; the others read it with everything found taken out
+        view = TextView(text, found)
+        kept_headers = [s for s in found if s.kind != "quote-header"]
+        header_view = TextView(text, kept_headers) if len(kept_headers) < len(found) else view
+        present: dict[TextView, set[str]] = {}  # the triggers in each view, read once
+        fresh: list[Span] = []
+        for detector, triggers in detectors:
+            read = header_view if detector is find_quote_truncations else view
+            if triggers is not None:
+                if read not in present:
+                    present[read] = _triggers_in(read.text)
+                if present[read].isdisjoint(triggers):
+                    continue
+            for span in detector(read.text):
+                fresh.extend(read.raw_spans(span.start, span.end, span.kind, span.header))
+        if not fresh:
+            break
+        fresh = [s for s in fresh if not overlaps_any(s, found) and not overlaps_any(s, keep)]
+        merged = keep_disjoint(found + fresh)
+        if len(merged) == len(found):
+            break
+        found = merged
+    return found
