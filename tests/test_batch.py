@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES
 from threadclean import clean_archive, rebuild
+from threadclean.batch import BatchConfig
 from threadclean.cli import cli
 
 # my own sentences: threads are recombined from them, and replies quote earlier posts
@@ -68,7 +69,7 @@ def lines_of(folder: Path) -> list[dict]:
 
 
 def test_a_quote_on_a_later_page_collapses_into_the_first(tmp_path):
-    report = clean_archive([str(FIXTURES / "batch" / "stage1st")], str(tmp_path / "out"), workers=1)
+    report = clean_archive([str(FIXTURES / "batch" / "stage1st")], str(tmp_path / "out"), batch=BatchConfig(workers=1))
     assert (report.threads, report.failed) == (1, 0)
     [thread] = lines_of(tmp_path / "out")
     page1, page2 = sorted(str(p) for p in (FIXTURES / "batch" / "stage1st").iterdir())
@@ -83,14 +84,16 @@ def test_a_quote_on_a_later_page_collapses_into_the_first(tmp_path):
 
 
 def test_pages_none_cleans_each_file_alone(tmp_path):
-    report = clean_archive([str(FIXTURES / "batch" / "stage1st")], str(tmp_path / "out"), workers=1, pages=None)
+    report = clean_archive([str(FIXTURES / "batch" / "stage1st")], str(tmp_path / "out"),
+                           batch=BatchConfig(workers=1, pages=()))
     assert report.threads == 2 and report.quotes == 0
 
 
 def test_the_same_bytes_whatever_the_workers(tmp_path):
     src = make_archive(tmp_path / "src", threads=120)
-    one = clean_archive([str(src), str(FIXTURES / "batch")], str(tmp_path / "one"), workers=1, shard_size=25)
-    two = clean_archive([str(src), str(FIXTURES / "batch")], str(tmp_path / "two"), workers=2, shard_size=25)
+    sources = [str(src), str(FIXTURES / "batch")]
+    one = clean_archive(sources, str(tmp_path / "one"), batch=BatchConfig(workers=1, shard_size=25))
+    two = clean_archive(sources, str(tmp_path / "two"), batch=BatchConfig(workers=2, shard_size=25))
     assert one.threads == two.threads == 123 and one.failed == 0
     assert shards(tmp_path / "one") == shards(tmp_path / "two")
     keys = [(t["path"], t["id"]) for t in lines_of(tmp_path / "one")]
@@ -140,7 +143,7 @@ def test_a_bad_archive_finishes_and_names_each_problem(tmp_path):
     (src / "e-empty.txt").write_bytes(b"")
     (src / "f-undecodable.txt").write_bytes(b"abc \x81\x8d\x8f\x90\x9d\x80\xff more")
     (src / "g-flat.txt").write_text("一楼说的对\n一楼说的对{:soso_e121:}", encoding="utf-8")
-    report = clean_archive([str(src)], str(tmp_path / "out"), workers=2, shard_size=4)
+    report = clean_archive([str(src)], str(tmp_path / "out"), batch=BatchConfig(workers=2, shard_size=4))
     errors = {(Path(e["path"]).name, e["line"]): e["reason"] for e in report.errors}
     assert set(errors) >= {("b-broken-line.jsonl", 2), ("d-binary.bin", None), ("e-empty.txt", None),
                            ("f-undecodable.txt", None)}
@@ -158,25 +161,25 @@ def test_a_bad_archive_finishes_and_names_each_problem(tmp_path):
 
 def test_an_output_folder_holding_a_batch_needs_resume(tmp_path):
     src = FIXTURES / "batch"
-    clean_archive([str(src)], str(tmp_path / "out"), workers=1)
+    clean_archive([str(src)], str(tmp_path / "out"), batch=BatchConfig(workers=1))
     with pytest.raises(Exception, match="resume"):
-        clean_archive([str(src)], str(tmp_path / "out"), workers=1)
+        clean_archive([str(src)], str(tmp_path / "out"), batch=BatchConfig(workers=1))
     with pytest.raises(Exception, match="other settings"):
-        clean_archive([str(src)], str(tmp_path / "out"), workers=1, resume=True, shard_size=3)
-    again = clean_archive([str(src)], str(tmp_path / "out"), workers=1, resume=True)
+        clean_archive([str(src)], str(tmp_path / "out"), resume=True, batch=BatchConfig(workers=1, shard_size=3))
+    again = clean_archive([str(src)], str(tmp_path / "out"), resume=True, batch=BatchConfig(workers=1))
     assert again.threads == 3 and again.resumed_shards == 1
 
 
 def test_compressed_and_parquet_shards(tmp_path):
     src = str(FIXTURES / "batch")
-    clean_archive([src], str(tmp_path / "gz"), workers=1, compress="gz")
+    clean_archive([src], str(tmp_path / "gz"), batch=BatchConfig(workers=1, compress="gz"))
     assert len(gzip.decompress((tmp_path / "gz" / "part-00000.jsonl.gz").read_bytes()).splitlines()) == 3
     zstandard = pytest.importorskip("zstandard")
-    clean_archive([src], str(tmp_path / "zst"), workers=1, compress="zst")
+    clean_archive([src], str(tmp_path / "zst"), batch=BatchConfig(workers=1, compress="zst"))
     data = zstandard.ZstdDecompressor().stream_reader((tmp_path / "zst" / "part-00000.jsonl.zst").read_bytes()).read()
     assert len(data.splitlines()) == 3
     pq = pytest.importorskip("pyarrow.parquet")
-    clean_archive([src], str(tmp_path / "pq"), workers=1, output_format="parquet")
+    clean_archive([src], str(tmp_path / "pq"), batch=BatchConfig(workers=1, output_format="parquet"))
     table = pq.read_table(tmp_path / "pq" / "part-00000.parquet")
     assert table.num_rows == 3 and "今天按这条线路走了一遍" in "".join(table.column("text").to_pylist())
 

@@ -111,15 +111,15 @@ def test_any_compressed_file_is_a_reported_problem_or_threads(tmp_path_factory, 
     (folder / "f.jsonl").write_bytes(packed[: max(1, min(cut, len(packed)))] if kind != "raw" else packed)
     for job in list_jobs([str(folder)]):
         outcome = clean_job(job, config=Config())
-        assert (outcome.line is None) == bool(outcome.stats.get("failed"))
-        for error in outcome.stats.get("errors", []):
+        assert (outcome.line is None) == bool(outcome.tally.failed)
+        for error in outcome.tally.errors:
             assert error["path"].endswith("f.jsonl") and "\n" not in error["reason"]
             assert "internal error" not in error["reason"]
 
 
 def test_a_job_with_a_listing_error_is_reported():
     outcome = clean_job(Job(0, "gone.txt", "gone", error="no such file or folder"), config=Config())
-    assert outcome.line is None and outcome.stats["errors"][0]["reason"] == "no such file or folder"
+    assert outcome.line is None and outcome.tally.errors[0]["reason"] == "no such file or folder"
 
 
 REGRESSIONS = sorted((FIXTURES / "fuzz-regressions").glob("*.bin"))

@@ -20,24 +20,24 @@ def test_a_post_over_max_post_chars_is_kept_whole_and_reported():
     long_post = result.posts[1]
     assert long_post.quotes == () and long_post.text == QUOTE + "好" * 500  # noise out, words all kept
     assert [q.post for q in result.posts[2].quotes] == ["1"]  # the others are still searched
-    assert result.stats["not_searched"] == {"posts": 1, "chars": len(posts[1]), "why": {"max_post_chars": 1}}
+    assert result.stats.not_searched == {"posts": 1, "chars": len(posts[1]), "why": {"max_post_chars": 1}}
     assert rebuild(result.to_dict()) == {str(n): t for n, t in enumerate(posts, 1)}
 
 
 def test_posts_past_max_thread_posts_are_not_searched():
     result = clean_thread([QUOTE] * 5, config=Config(max_thread_posts=3))
     assert [len(p.quotes) for p in result.posts] == [0, 1, 1, 0, 0]
-    assert result.stats["not_searched"]["why"] == {"max_thread_posts": 2}
+    assert result.stats.not_searched["why"] == {"max_thread_posts": 2}
 
 
 def test_a_flat_dump_counts_lines_and_characters():
     raw = "\n".join([QUOTE, QUOTE, "x" * 100, QUOTE, QUOTE])
     result = clean_text(raw, config=Config(max_thread_chars=len(QUOTE) * 2 + 2))
-    assert result.stats["not_searched"]["posts"] == 3
+    assert result.stats.not_searched["posts"] == 3
     assert sum(len(p.quotes) for p in result.posts) == 1
     assert rebuild(result.to_dict())[None] == raw
     again = clean_text(raw, config=Config(max_post_chars=50))
-    assert again.stats["not_searched"]["why"] == {"max_post_chars": 1}
+    assert again.stats.not_searched["why"] == {"max_post_chars": 1}
     assert sum(len(p.quotes) for p in again.posts) == 3
 
 

@@ -80,7 +80,7 @@ def test_each_copy_links_its_first_appearance_and_each_kind_is_in_the_legend():
     for k in range(n):
         assert f'href="#c{k}"' in page and f'id="c{k}"' in page and f'href="#q{k}"' in page
     legend = page[page.index('id="legend"') : page.index("</ul>", page.index('id="legend"'))]
-    for kind in result.stats["removed"]:
+    for kind in result.stats.removed:
         assert f'data-kind="{kind}"' in legend
 
 
@@ -157,7 +157,7 @@ def _check_in_browser(browser, report: Path, result) -> None:
     browser.set_window_size(1200, 900)
     browser.get(report.as_uri())
     legend = browser.find_element(By.ID, "legend").text
-    for kind in result.stats["removed"]:
+    for kind in result.stats.removed:
         assert kind in legend
     copies = browser.find_elements(By.CSS_SELECTOR, "a.copy[href^='#c']")
     assert copies, "no collapsed copy to follow"

@@ -18,9 +18,7 @@ import regex
 
 from . import __version__
 from .batch import ArchiveReport, BatchProgress, clean_archive
-from .batch.shards import COMPRESSIONS, OUTPUT_FORMATS
-from .batch.sources import DEFAULT_PAGES
-from .config import NOISE_KINDS, Config
+from .config import COMPRESSIONS, DEFAULT_PAGES, NOISE_KINDS, OUTPUT_FORMATS, BatchConfig, Config
 from .errors import ThreadcleanError
 from .pipeline import clean_read
 from .read import INPUT_FORMATS, read_bytes
@@ -53,7 +51,7 @@ def _cleaning_options(command: Callable[..., None]) -> Callable[..., None]:
             max_post_chars: int, max_thread_posts: int, max_thread_chars: int, debug: bool, **kwargs: Any) -> None:
         try:
             config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
-                            detectors=frozenset(NOISE_KINDS) - set(skip), max_post_chars=max_post_chars,
+                            noise_kinds=frozenset(NOISE_KINDS) - set(skip), max_post_chars=max_post_chars,
                             max_thread_posts=max_thread_posts, max_thread_chars=max_thread_chars)
         except ThreadcleanError as e:
             _fail(str(e), debug)
@@ -90,8 +88,8 @@ def _read(inputs: Sequence[IO[bytes]], *, config: Config, input_format: str, deb
         for f, source in zip(inputs, names, strict=True):
             threads.append(read_bytes(f.read(), source=source, input_format=input_format))
         result = clean_read(threads, names=names, config=config)
-        if "not_searched" in result.stats:
-            click.echo(f"threadclean: warning: {names[0]}: {not_searched(result.stats['not_searched'])}", err=True)
+        if result.stats.not_searched:
+            click.echo(f"threadclean: warning: {names[0]}: {not_searched(dict(result.stats.not_searched))}", err=True)
         return result, names[0]
     except ThreadcleanError as e:
         _fail(str(e) if getattr(e, "source", None) or not hasattr(e, "located") else str(e.located(names[0])), debug)
@@ -171,13 +169,15 @@ def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tupl
     into sharded JSON Lines in OUTPUT, with a report."""
     show = None if quiet else _Progress()
     try:
-        os.makedirs(output, exist_ok=True)
-        report = clean_archive(
-            sources, output, config=config, input_format=input_format, glob=glob, exclude=exclude,
-            pages=DEFAULT_PAGES if pages is None else [] if pages == "none" else [pages],
+        options = BatchConfig(
+            input_format=input_format, glob=glob, exclude=exclude,
+            pages=DEFAULT_PAGES if pages is None else () if pages == "none" else (pages,),
             shard_size=shard_size, output_format=output_format, compress=compress, workers=workers,
-            resume=resume, progress=show, stdin=sys.stdin.buffer, report_dir=report_dir,
+            report_dir=report_dir,
         )
+        os.makedirs(output, exist_ok=True)
+        report = clean_archive(sources, output, config=config, batch=options, resume=resume, progress=show,
+                               stdin=sys.stdin.buffer)
     except (ThreadcleanError, OSError, regex.error) as e:
         _fail(str(e), debug)
         return

@@ -1,13 +1,19 @@
-"""The options of a cleaning run, in one frozen, validated object."""
+"""The options of a cleaning run (``Config``) and of a batch over an archive (``BatchConfig``),
+each one frozen, validated object: a bad value is a ``ConfigError`` naming the option."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+import os
+from collections.abc import Iterable
+from dataclasses import InitVar, dataclass, field, fields, replace
 from typing import Any
+
+import regex
 
 from .errors import ConfigError
 
-#: Every noise detector by the kind it reports; ``Config.detectors`` selects among them.
+#: Every kind of noise threadclean knows (the built-in detectors' and every engine's);
+#: ``Config.noise_kinds`` selects among them.
 NOISE_KINDS: tuple[str, ...] = (
     "bom",
     "jammer",
@@ -50,7 +56,8 @@ class Config:
         max_gap: the largest edit (in characters) inside a copy before it counts as two copies.
         max_candidates: per window, how many earlier windows are aligned at most (the earliest
             ones). Caps the work on boilerplate-heavy threads. 1 or more.
-        detectors: which noise kinds to detect (names from ``NOISE_KINDS``).
+        noise_kinds: which noise kinds to detect (names from ``NOISE_KINDS``). ``detectors=`` is
+            the old name of this option, still taken.
         collapse: find and collapse repeated passages at all.
         max_post_chars: a post longer than this (for a flat dump: a line) is not searched for
             repeats: its noise is still removed, its words are kept as they are, and the result
@@ -68,13 +75,16 @@ class Config:
     min_similarity: float = 0.8
     max_gap: int = 4
     max_candidates: int = 3
-    detectors: frozenset[str] = field(default_factory=lambda: frozenset(NOISE_KINDS))
+    noise_kinds: frozenset[str] = field(default_factory=lambda: frozenset(NOISE_KINDS))
     collapse: bool = True
     max_post_chars: int = 1_000_000
     max_thread_posts: int = 200_000
     max_thread_chars: int = 20_000_000
+    detectors: InitVar[Iterable[str] | None] = None  # the old name of noise_kinds
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, detectors: Iterable[str] | None) -> None:
+        if detectors is not None:
+            object.__setattr__(self, "noise_kinds", detectors)
         _check_int("ngram", self.ngram, 2, 8)
         _check_int("num_perm", self.num_perm, 16, 512)
         _check_int("window", self.window, 8, 256)
@@ -86,13 +96,14 @@ class Config:
         _check_int("max_thread_chars", self.max_thread_chars, 1, 1 << 40)
         _check_float("lsh_threshold", self.lsh_threshold, 0.05, 0.95)
         _check_float("min_similarity", self.min_similarity, 0.0, 1.0)
-        if isinstance(self.detectors, str):
-            raise ConfigError("detectors: give a set of kinds, not one string")
-        detectors = frozenset(self.detectors)
-        unknown = sorted(detectors - set(NOISE_KINDS))
+        kinds = self.noise_kinds
+        if isinstance(kinds, str) or not isinstance(kinds, Iterable):
+            raise ConfigError(f"noise_kinds: give a set of kinds, not {kinds!r}")
+        kinds = frozenset(kinds)
+        unknown = sorted(repr(k) if not isinstance(k, str) else k for k in kinds if k not in NOISE_KINDS)
         if unknown:
-            raise ConfigError(f"detectors: unknown kind(s) {', '.join(unknown)}; known: {', '.join(NOISE_KINDS)}")
-        object.__setattr__(self, "detectors", detectors)
+            raise ConfigError(f"noise_kinds: unknown kind(s) {', '.join(unknown)}; known: {', '.join(NOISE_KINDS)}")
+        object.__setattr__(self, "noise_kinds", kinds)
         if not isinstance(self.collapse, bool):
             raise ConfigError("collapse: must be True or False")
 
@@ -102,7 +113,7 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["detectors"] = sorted(self.detectors)
+        out["noise_kinds"] = sorted(self.noise_kinds)
         return out
 
 
@@ -114,3 +125,93 @@ def _check_int(name: str, value: object, low: int, high: int) -> None:
 def _check_float(name: str, value: object, low: float, high: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
         raise ConfigError(f"{name}: must be a number from {low} to {high}, not {value!r}")
+
+
+#: Batch output: JSON Lines of threadclean/1 results, or Parquet for corpus builders.
+OUTPUT_FORMATS = ("jsonl", "parquet")
+#: Compression of JSON Lines shards.
+COMPRESSIONS = ("none", "gz", "zst")
+#: How dumps name the pages of one thread (matched against the name without extension and
+#: compression suffix); each has the groups ``thread`` and ``page``.
+DEFAULT_PAGES = (
+    # Stage1st dumps: 2007064-01[title], 2007064-02[title]
+    r"(?P<thread>\d+)-(?P<page>\d{1,4})(?:\[.*\])?",
+    # Discuz static pages: thread-1234-2-1 (tid, page, page of the forum list)
+    r"thread-(?P<thread>\d+)-(?P<page>\d{1,4})-\d+",
+    # saved pages named by hand or by scrapers: topic_page2, topic-p3, topic.page-4
+    r"(?P<thread>.+?)[-_. ]?(?:page|p)[-_=]?(?P<page>\d{1,4})",
+)
+#: The most worker processes a batch starts (more than the machine's cores only waits on them).
+MAX_WORKERS = 256
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchConfig:
+    """How a batch reads an archive and writes it out. Every option has a sensible default.
+
+    Attributes:
+        input_format: how to read each file (``auto``: told from its bytes).
+        glob: only files in folders whose name matches this pattern (``*.md``).
+        exclude: skip files whose name matches one of these patterns.
+        pages: the file-name patterns (regular expressions with groups ``thread`` and ``page``)
+            that tell the pages of one thread; ``()`` cleans every file alone.
+        shard_size: threads per output shard. 1 or more.
+        output_format: ``jsonl`` or ``parquet`` (needs the ``parquet`` extra).
+        compress: ``none``, ``gz`` or ``zst`` (the ``zstd`` extra) for JSON Lines shards.
+        workers: processes to clean with (None: the machine's cores). 1 to ``MAX_WORKERS``.
+        report_dir: also write an HTML report page per thread there, and an index page.
+    """
+
+    input_format: str = "auto"
+    glob: str | None = None
+    exclude: tuple[str, ...] = ()
+    pages: tuple[str, ...] = DEFAULT_PAGES
+    shard_size: int = 1000
+    output_format: str = "jsonl"
+    compress: str = "none"
+    workers: int | None = None
+    report_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("exclude", "pages"):
+            value = getattr(self, name)
+            if value is None:
+                value = ()
+            if isinstance(value, str) or not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{name}: give a list of patterns, not {value!r}")
+            object.__setattr__(self, name, tuple(value))
+        for pattern in self.pages:
+            try:
+                groups = regex.compile(pattern).groupindex
+            except regex.error as e:
+                raise ConfigError(f"pages: {pattern!r} is not a regular expression ({e})") from None
+            if "thread" not in groups or "page" not in groups:
+                raise ConfigError(f"pages: {pattern!r} needs the groups (?P<thread>...) and (?P<page>...)")
+        if not isinstance(self.input_format, str):
+            raise ConfigError(f"input_format: must be a format's name, not {self.input_format!r}")
+        if self.glob is not None and not isinstance(self.glob, str):
+            raise ConfigError(f"glob: must be a pattern, not {self.glob!r}")
+        _check_int("shard_size", self.shard_size, 1, 1 << 40)
+        _check_choice("output_format", self.output_format, OUTPUT_FORMATS)
+        _check_choice("compress", self.compress, COMPRESSIONS)
+        if self.output_format == "parquet" and self.compress != "none":
+            raise ConfigError("compress: Parquet shards are compressed inside; compress must be none")
+        if self.workers is not None:
+            _check_int("workers", self.workers, 1, MAX_WORKERS)
+        if self.report_dir is not None and not isinstance(self.report_dir, (str, os.PathLike)):
+            raise ConfigError(f"report_dir: must be a folder's path, not {self.report_dir!r}")
+
+    def replace(self, **changes: Any) -> BatchConfig:
+        """A copy with some options changed (validated like a new one)."""
+        return replace(self, **changes)
+
+    def settings(self) -> dict[str, Any]:
+        """The options that decide what the shards hold (a resumed batch must have the same)."""
+        return {"glob": self.glob, "exclude": list(self.exclude), "pages": list(self.pages),
+                "input_format": self.input_format, "shard_size": self.shard_size,
+                "output_format": self.output_format, "compress": self.compress}
+
+
+def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(f"{name}: must be one of {', '.join(choices)}, not {value!r}")

@@ -308,7 +308,7 @@ def _strip(reading: Reading, markers: list[list[Span]], config: Config) -> list[
     """Each input's noise: the detectors' finds, with an engine's structure (post headers,
     separators) winning where they overlap."""
     # a byte-order mark is noise at the start of a file, not at the start of every post
-    kinds = config.detectors if reading.whole_files else config.detectors - {"bom"}
+    kinds = config.noise_kinds if reading.whole_files else config.noise_kinds - {"bom"}
     extra = reading.engine.detectors if reading.engine else None
     noise = []
     for k, r in enumerate(reading.inputs):

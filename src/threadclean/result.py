@@ -3,6 +3,7 @@ account of every character removed (kind + offsets into the raw input)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,62 @@ class Post:
 
 
 @dataclass(frozen=True)
+class Stats:
+    """A result's figures: posts, characters in and out, copies collapsed, noise removed by kind
+    (``{kind: {"count", "chars"}}``), and what the caps left out of the repeat search. Figures of
+    several results add up with ``+``.
+
+    >>> (Stats(posts=2, removed={"smiley": {"count": 1, "chars": 9}}) + Stats(posts=1)).posts
+    3
+    """
+
+    posts: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    quotes: int = 0
+    chars_quoted: int = 0
+    removed: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    not_searched: Mapping[str, Any] | None = None  # {"posts", "chars", "why": {cap: posts}}
+
+    COUNTERS = ("posts", "chars_in", "chars_out", "quotes", "chars_quoted")
+
+    def __add__(self, other: Stats) -> Stats:
+        removed: dict[str, dict[str, int]] = {k: dict(v) for k, v in self.removed.items()}
+        for kind, figures in other.removed.items():
+            mine = removed.setdefault(kind, {"count": 0, "chars": 0})
+            mine["count"] += figures["count"]
+            mine["chars"] += figures["chars"]
+        return Stats(
+            posts=self.posts + other.posts, chars_in=self.chars_in + other.chars_in,
+            chars_out=self.chars_out + other.chars_out, quotes=self.quotes + other.quotes,
+            chars_quoted=self.chars_quoted + other.chars_quoted, removed=dict(sorted(removed.items())),
+            not_searched=_sum_not_searched(self.not_searched, other.not_searched),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {c: getattr(self, c) for c in self.COUNTERS}
+        out["removed"] = {k: dict(v) for k, v in self.removed.items()}
+        if self.not_searched:
+            out["not_searched"] = self.not_searched
+        return out
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Stats:
+        return cls(posts=doc.get("posts", 0), chars_in=doc.get("chars_in", 0), chars_out=doc.get("chars_out", 0),
+                   quotes=doc.get("quotes", 0), chars_quoted=doc.get("chars_quoted", 0),
+                   removed=doc.get("removed", {}), not_searched=doc.get("not_searched"))
+
+
+def _sum_not_searched(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    if not a or not b:
+        return a or b
+    why = dict(a["why"])
+    for cap, n in b["why"].items():
+        why[cap] = why.get(cap, 0) + n
+    return {"posts": a["posts"] + b["posts"], "chars": a["chars"] + b["chars"], "why": dict(sorted(why.items()))}
+
+
+@dataclass(frozen=True)
 class CleanResult:
     """A cleaned thread. ``to_dict()`` is the ``threadclean/1`` JSON document; ``render()`` the
     text layout (see docs/format.md)."""
@@ -112,7 +169,7 @@ class CleanResult:
     removed: tuple[Removal, ...] = ()
     id: str | None = None
     title: str | None = None
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: Stats = field(default_factory=Stats)
 
     @property
     def text(self) -> str:
@@ -127,7 +184,7 @@ class CleanResult:
                 "title": self.title,
                 "posts": [p.to_dict() for p in self.posts],
                 "removed": [r.to_dict() for r in self.removed],
-                "stats": self.stats,
+                "stats": self.stats.to_dict(),
             }
 
     def render(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import patterns as p
-from ..result import CleanResult, Origin, Post, Quote, Removal
+from ..result import CleanResult, Origin, Post, Quote, Removal, Stats
 from ..spans import Input, Span, gaps
 from ..split import Region, own_pieces
 
@@ -84,9 +84,7 @@ def build_result(
                         for x, y in gaps(region.start, region.end, region.noise)]
     removed.sort(key=lambda r: (r.origin.input or "", r.origin.start))
     posts = _renumber(posts) if flat else posts
-    stats = _stats(records, posts, removed)
-    if not_searched:
-        stats["not_searched"] = not_searched
+    stats = _stats(records, posts, removed, not_searched)
     return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=stats)
 
 
@@ -138,17 +136,18 @@ def _requote(q: Quote, new: dict[str, str]) -> Quote:
     return replace(q, post=new.get(q.post, q.post), quoted=new.get(q.quoted, q.quoted) if q.quoted else None)
 
 
-def _stats(records: list[Input], posts: list[Post], removed: list[Removal]) -> dict[str, Any]:
+def _stats(records: list[Input], posts: list[Post], removed: list[Removal], not_searched: Any) -> Stats:
     kinds: Counter[str] = Counter()
     chars: Counter[str] = Counter()
     for r in removed + [x for post in posts for x in post.removed]:
         kinds[r.kind] += 1
         chars[r.kind] += len(r.text)
-    return {
-        "posts": len(posts),
-        "chars_in": sum(len(r.raw) for r in records),
-        "chars_out": sum(len(post.text) for post in posts),
-        "quotes": sum(len(post.quotes) for post in posts),
-        "chars_quoted": sum(len(q.text) for post in posts for q in post.quotes),
-        "removed": {k: {"count": kinds[k], "chars": chars[k]} for k in sorted(kinds)},
-    }
+    return Stats(
+        posts=len(posts),
+        chars_in=sum(len(r.raw) for r in records),
+        chars_out=sum(len(post.text) for post in posts),
+        quotes=sum(len(post.quotes) for post in posts),
+        chars_quoted=sum(len(q.text) for post in posts for q in post.quotes),
+        removed={k: {"count": kinds[k], "chars": chars[k]} for k in sorted(kinds)},
+        not_searched=not_searched or None,
+    )

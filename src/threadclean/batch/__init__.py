@@ -16,14 +16,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from ..config import Config
-from ..errors import ThreadcleanError
+from ..config import BatchConfig, Config
+from ..errors import BatchStateError, ConfigError
 from ..report import render_index
-from .jobs import COUNTERS, Outcome, clean_job
-from .shards import COMPRESSIONS, OUTPUT_FORMATS, STATE, ShardWriter, read_json, shard_name, write_atomic
-from .sources import DEFAULT_PAGES, Job, list_jobs, total_bytes
+from .jobs import Outcome, Tally, clean_job
+from .shards import STATE, ShardWriter, read_json, shard_name, write_atomic
+from .sources import Job, list_jobs, total_bytes
+
+__all__ = ["ArchiveReport", "BatchConfig", "BatchProgress", "clean_archive"]
 
 _CHUNK = 32  # jobs sent to a worker at a time: fewer, larger messages leave the cores to the workers
 _IN_FLIGHT = 4  # chunks queued per worker: enough to keep it busy, few enough to bound memory
@@ -64,15 +66,10 @@ class ArchiveReport:
     def to_dict(self) -> dict[str, Any]:
         return {"format": "threadclean-batch/1", **dataclasses.asdict(self)}
 
-    def _add(self, stats: dict[str, Any]) -> None:
-        for name in COUNTERS:
-            setattr(self, name, getattr(self, name) + stats.get(name, 0))
-        for kind, figures in stats.get("removed", {}).items():
-            mine = self.removed.setdefault(kind, {"count": 0, "chars": 0})
-            mine["count"] += figures["count"]
-            mine["chars"] += figures["chars"]
-        self.errors += stats.get("errors", [])
-        self.warnings += stats.get("warnings", [])
+    @classmethod
+    def of(cls, tally: Tally, **rest: Any) -> ArchiveReport:
+        figures = {k: v for k, v in tally.to_dict().items() if k != "pages"}
+        return cls(**figures, **rest)
 
 
 def clean_archive(
@@ -80,97 +77,81 @@ def clean_archive(
     output: str,
     *,
     config: Config | None = None,
-    input_format: str = "auto",
-    glob: str | None = None,
-    exclude: Sequence[str] = (),
-    pages: Sequence[str] | None = DEFAULT_PAGES,
-    shard_size: int = 1000,
-    output_format: str = "jsonl",
-    compress: str = "none",
-    workers: int | None = None,
+    batch: BatchConfig | None = None,
     resume: bool = False,
     progress: Callable[[BatchProgress], None] | None = None,
     stdin: IO[bytes] | None = None,
-    report_dir: str | None = None,
 ) -> ArchiveReport:
     """Clean every thread under ``sources`` (folders, files, ``-`` for stdin) into ``output``.
 
-    Writes ``part-NNNNN.jsonl`` shards of ``shard_size`` threads (one threadclean/1 result a
-    line, with ``path`` and ``id`` naming where it came from) and ``report.json``; a bad file or
-    thread is reported in the report's ``errors`` and skipped. ``glob`` and ``exclude`` filter
-    the files found in folders by name. ``pages`` are the file-name
-    patterns that tell the pages of one thread (see ``threadclean.sources``); ``resume``
-    continues a batch written with the same settings. ``report_dir`` also gets an HTML report
-    page per thread (see ``threadclean.report``) and an ``index.html`` of them.
+    Writes ``part-NNNNN.jsonl`` shards of ``batch.shard_size`` threads (one threadclean/1 result
+    a line, with ``path`` and ``id`` naming where it came from) and ``report.json``; a bad file
+    or thread is reported in the report's ``errors`` and skipped. ``config`` is how each thread
+    is cleaned, ``batch`` how the archive is read and written (see ``BatchConfig``); ``resume``
+    continues a batch written with the same settings.
     """
     sources = [sources] if isinstance(sources, str) else list(sources)
-    config = config or Config()
-    _check(shard_size=shard_size, output_format=output_format, compress=compress, workers=workers)
-    workers = workers or os.cpu_count() or 1
-    settings = {
-        "sources": sources, "glob": glob, "exclude": list(exclude), "pages": list(pages or ()),
-        "input_format": input_format, "shard_size": shard_size, "output_format": output_format, "compress": compress,
-        "config": {k: sorted(v) if isinstance(v, frozenset) else v for k, v in dataclasses.asdict(config).items()},
-    }
-    done = _prepare(output, settings, resume=resume, output_format=output_format, compress=compress)
-    if report_dir:
-        os.makedirs(report_dir, exist_ok=True)
-    report = ArchiveReport(workers=workers, resumed_shards=done)
+    if not all(isinstance(s, str) for s in sources):
+        raise ConfigError(f"sources: give paths (or - for stdin), not {sources!r}")
+    config = _given(config, Config, "config")
+    batch = _given(batch, BatchConfig, "batch")
+    workers = batch.workers or os.cpu_count() or 1
+    settings = {"sources": sources, **batch.settings(), "config": config.to_dict()}
+    done = _prepare(output, settings, resume=resume, output_format=batch.output_format, compress=batch.compress)
+    if batch.report_dir:
+        os.makedirs(batch.report_dir, exist_ok=True)
+    total = Tally()
     for k in range(done):
-        report._add(read_json(_stats_path(output, k)))
+        total.add(Tally.from_dict(read_json(_stats_path(output, k))))
     started = time.perf_counter()
-    total = total_bytes(sources, glob=glob, exclude=exclude)
-    skip = done * shard_size
-    jobs = (j for j in list_jobs(sources, glob=glob, exclude=exclude, pages=pages, stdin=stdin) if j.index >= skip)
+    size = total_bytes(sources, glob=batch.glob, exclude=batch.exclude)
+    skip = done * batch.shard_size
+    jobs = (j for j in list_jobs(sources, glob=batch.glob, exclude=batch.exclude, pages=batch.pages, stdin=stdin)
+            if j.index >= skip)
     writer: ShardWriter | None = None
-    shard_stats: dict[str, Any] = {}
+    shard = Tally()
     k = done
     bytes_done = 0
     try:
-        for job, outcome in _run(jobs, config, input_format, output_format, workers, report_dir):
-            while job.index >= (k + 1) * shard_size or writer is None:
+        for job, outcome in _run(jobs, config, batch, workers):
+            while job.index >= (k + 1) * batch.shard_size or writer is None:
                 if writer is not None:
-                    _finish(writer, shard_stats, output, k, report)
+                    _finish(writer, shard, output, k, total)
                     k += 1
-                writer, shard_stats = ShardWriter(output, k, fmt=output_format, compress=compress), {}
+                writer, shard = ShardWriter(output, k, fmt=batch.output_format, compress=batch.compress), Tally()
             if outcome.line is not None:
                 writer.add(outcome.line, outcome.row or {})
-                outcome.stats["bytes_out"] = len(outcome.line.encode("utf-8")) + 1
-            _merge(shard_stats, outcome.stats)
+            shard.add(outcome.tally)
             bytes_done = max(bytes_done, job.done_bytes)
             if progress is not None:
-                progress(BatchProgress(report.threads + shard_stats.get("threads", 0),
-                                       report.failed + shard_stats.get("failed", 0), bytes_done, total))
+                progress(BatchProgress(total.threads + shard.threads, total.failed + shard.failed, bytes_done, size))
         if writer is not None:
-            _finish(writer, shard_stats, output, k, report)
+            _finish(writer, shard, output, k, total)
     except BaseException:
         if writer is not None:
             writer.abandon()
         raise
+    report = ArchiveReport.of(total, workers=workers, resumed_shards=done)
     report.shards = sorted(f for f in os.listdir(output) if f.startswith("part-") and not f.endswith(".tmp"))
-    if report_dir:
-        entries = (entry for n in range(k + 1) if os.path.exists(_stats_path(output, n))
-                 for entry in read_json(_stats_path(output, n)).get("pages", []))
-        with open(os.path.join(report_dir, "index.html.tmp"), "w", encoding="utf-8") as f:
-            f.writelines(render_index(entries, report.to_dict()))
-        os.replace(os.path.join(report_dir, "index.html.tmp"), os.path.join(report_dir, "index.html"))
+    if batch.report_dir:
+        with open(os.path.join(batch.report_dir, "index.html.tmp"), "w", encoding="utf-8") as f:
+            f.writelines(render_index(total.pages, report.to_dict()))
+        os.replace(os.path.join(batch.report_dir, "index.html.tmp"), os.path.join(batch.report_dir, "index.html"))
     report.seconds = round(time.perf_counter() - started, 3)
     write_atomic(os.path.join(output, "report.json"),
                  json.dumps(report.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
     return report
 
 
-def _check(*, shard_size: int, output_format: str, compress: str, workers: int | None) -> None:
-    if shard_size < 1:
-        raise ThreadcleanError(f"shard_size must be at least 1, not {shard_size}")
-    if output_format not in OUTPUT_FORMATS:
-        raise ThreadcleanError(f"output_format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
-    if compress not in COMPRESSIONS:
-        raise ThreadcleanError(f"compress must be one of {', '.join(COMPRESSIONS)}, not {compress!r}")
-    if output_format == "parquet" and compress != "none":
-        raise ThreadcleanError("Parquet shards are compressed inside; compress must be none")
-    if workers is not None and workers < 1:
-        raise ThreadcleanError(f"workers must be at least 1, not {workers}")
+_T = TypeVar("_T")
+
+
+def _given(value: _T | None, kind: type[_T], name: str) -> _T:
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        raise ConfigError(f"{name}: must be a {kind.__name__}, not {type(value).__name__}")
+    return value
 
 
 def _stats_path(output: str, k: int) -> str:
@@ -184,9 +165,12 @@ def _prepare(output: str, settings: dict[str, Any], *, resume: bool, output_form
     os.makedirs(state, exist_ok=True)
     existing = os.path.exists(manifest) or any(f.startswith("part-") for f in os.listdir(output))
     if existing and not resume:
-        raise ThreadcleanError(f"{output} holds a batch already: resume it, or write to an empty folder")
-    if resume and os.path.exists(manifest) and read_json(manifest) != settings:
-        raise ThreadcleanError(f"{output} holds a batch made with other settings; it cannot be resumed with these")
+        raise BatchStateError(f"{output} holds a batch already: resume it, or write to an empty folder")
+    if resume and os.path.exists(manifest):
+        differs = _differences(read_json(manifest), settings)
+        if differs:
+            raise BatchStateError(f"{output} holds a batch made with other settings ({differs}); "
+                                  "it cannot be resumed with these")
     for folder in (output, state):
         for f in os.listdir(folder):
             if f.endswith(".tmp"):
@@ -198,39 +182,41 @@ def _prepare(output: str, settings: dict[str, Any], *, resume: bool, output_form
     return done if all(os.path.exists(_stats_path(output, k)) for k in range(done)) else 0
 
 
-def _finish(writer: ShardWriter, stats: dict[str, Any], output: str, k: int, report: ArchiveReport) -> None:
+def _differences(before: dict[str, Any], now: dict[str, Any], prefix: str = "") -> str:
+    """The settings that differ, named with their values then and now.
+
+    >>> _differences({"shard_size": 5, "config": {"ngram": 3}}, {"shard_size": 3, "config": {"ngram": 3}})
+    'shard_size was 5, now 3'
+    """
+    out = []
+    for key in sorted(set(before) | set(now)):
+        a, b = before.get(key), now.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            inner = _differences(a, b, f"{prefix}{key}.")
+            if inner:
+                out.append(inner)
+        elif a != b:
+            out.append(f"{prefix}{key} was {a!r}, now {b!r}")
+    return "; ".join(out)
+
+
+def _finish(writer: ShardWriter, shard: Tally, output: str, k: int, total: Tally) -> None:
     # the figures first: a shard whose file exists is finished, and its figures must be there
-    write_atomic(_stats_path(output, k), json.dumps(stats, ensure_ascii=False).encode("utf-8"))
+    write_atomic(_stats_path(output, k), json.dumps(shard.to_dict(), ensure_ascii=False).encode("utf-8"))
     writer.finish()
-    report._add(stats)
+    total.add(shard)
 
 
-def _merge(into: dict[str, Any], stats: dict[str, Any]) -> None:
-    for name in COUNTERS:
-        if name in stats:
-            into[name] = into.get(name, 0) + stats[name]
-    for kind, figures in stats.get("removed", {}).items():
-        mine = into.setdefault("removed", {}).setdefault(kind, {"count": 0, "chars": 0})
-        mine["count"] += figures["count"]
-        mine["chars"] += figures["chars"]
-    for listed in ("errors", "warnings", "pages"):
-        if stats.get(listed):
-            into.setdefault(listed, []).extend(stats[listed])
-
-
-def _run(
-    jobs: Iterable[Job], config: Config, input_format: str, output_format: str, workers: int, report_dir: str | None
-) -> Iterator[tuple[Job, Outcome]]:
+def _run(jobs: Iterable[Job], config: Config, batch: BatchConfig, workers: int) -> Iterator[tuple[Job, Outcome]]:
     """Each job with its outcome, in the jobs' order, from ``workers`` processes."""
     if workers == 1:
         for job in jobs:
-            yield job, clean_job(job, config=config, input_format=input_format, output_format=output_format,
-                                 report_dir=report_dir)
+            yield job, _clean_one(job, config, batch)
         return
     pending: deque[tuple[list[Job], Future[list[Outcome]]]] = deque()
     with ProcessPoolExecutor(workers) as pool:
         for chunk in _chunks(jobs, _CHUNK):
-            pending.append((chunk, pool.submit(_clean_chunk, chunk, config, input_format, output_format, report_dir)))
+            pending.append((chunk, pool.submit(_clean_chunk, chunk, config, batch)))
             while len(pending) >= _IN_FLIGHT * workers:
                 done, future = pending.popleft()
                 yield from zip(done, future.result(), strict=True)
@@ -250,8 +236,10 @@ def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
         yield chunk
 
 
-def _clean_chunk(
-    chunk: list[Job], config: Config, input_format: str, output_format: str, report_dir: str | None
-) -> list[Outcome]:
-    return [clean_job(job, config=config, input_format=input_format, output_format=output_format,
-                      report_dir=report_dir) for job in chunk]
+def _clean_one(job: Job, config: Config, batch: BatchConfig) -> Outcome:
+    return clean_job(job, config=config, input_format=batch.input_format, output_format=batch.output_format,
+                     report_dir=batch.report_dir)
+
+
+def _clean_chunk(chunk: list[Job], config: Config, batch: BatchConfig) -> list[Outcome]:
+    return [_clean_one(job, config, batch) for job in chunk]

@@ -1,24 +1,61 @@
 """One job of an archive: its thread read and cleaned into its output line, or the error that
-stopped it (a bad file or thread is reported in its place, never fatal to the batch)."""
+stopped it (a bad file or thread is reported in its place, never fatal to the batch), with the
+figures that add up over the batch."""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
-from ..errors import InputError
+from ..errors import InputError, ThreadcleanError
 from ..pipeline import clean_read
 from ..read import read_bytes
 from ..report import render_report
+from ..result import Stats
 from ..split.limits import not_searched
 from .shards import write_atomic
 from .sources import Job, read_all
 
-#: The figures of a job that add up over a batch.
-COUNTERS = ("threads", "failed", "posts", "bytes_in", "bytes_out", "chars_in", "chars_out", "quotes", "chars_quoted")
+
+@dataclass
+class Tally:
+    """Figures that add up over jobs, shards and the batch: threads written and failed, bytes in
+    and out, the results' ``Stats``, and every error, warning and report page in job order."""
+
+    threads: int = 0
+    failed: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    stats: Stats = field(default_factory=Stats)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # threads partly left out of the repeat search
+    pages: list[dict[str, Any]] = field(default_factory=list)  # the HTML report pages written
+
+    def add(self, other: Tally) -> None:
+        self.threads += other.threads
+        self.failed += other.failed
+        self.bytes_in += other.bytes_in
+        self.bytes_out += other.bytes_out
+        self.stats = self.stats + other.stats
+        self.errors += other.errors
+        self.warnings += other.warnings
+        self.pages += other.pages
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = self.stats.to_dict()
+        counts.pop("not_searched", None)  # warnings say it per thread
+        return {"threads": self.threads, "failed": self.failed, "bytes_in": self.bytes_in,
+                "bytes_out": self.bytes_out, **counts, "errors": self.errors, "warnings": self.warnings,
+                "pages": self.pages}
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Tally:
+        return cls(doc.get("threads", 0), doc.get("failed", 0), doc.get("bytes_in", 0), doc.get("bytes_out", 0),
+                   Stats.from_dict(doc), list(doc.get("errors", [])), list(doc.get("warnings", [])),
+                   list(doc.get("pages", [])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +65,7 @@ class Outcome:
     index: int
     line: str | None
     row: dict[str, Any] | None
-    stats: dict[str, Any]
+    tally: Tally
 
 
 def clean_job(
@@ -54,6 +91,8 @@ def clean_job(
     except InputError as e:
         place = e.where if job.line is None else (f"line {job.line_no}" + (f", {e.where}" if e.where else ""))
         return _failed(job, f"{place}: {e.reason}" if place else e.reason)
+    except ThreadcleanError as e:  # an extra this file needs, a format forced on it that it is not in
+        return _failed(job, str(e))
     except (OSError, EOFError, ValueError) as e:
         return _failed(job, f"{type(e).__name__}: {e}")
     except Exception as e:  # a bug, but one thread's: reported as such, and the batch goes on
@@ -68,21 +107,21 @@ def clean_job(
     stats = result.stats
     row = None
     if output_format == "parquet":
-        row = {"path": job.path, "id": thread_id, "title": result.title, "posts": stats["posts"],
-               "chars_in": stats["chars_in"], "chars_out": stats["chars_out"],
+        row = {"path": job.path, "id": thread_id, "title": result.title, "posts": stats.posts,
+               "chars_in": stats.chars_in, "chars_out": stats.chars_out,
                "text": "\n\n".join(p.text for p in result.posts), "result": line}
-    counted = {"threads": 1, "bytes_in": bytes_in, **{k: stats[k] for k in COUNTERS if k in stats}}
-    counted["removed"] = stats["removed"]
-    if "not_searched" in stats:
-        counted["warnings"] = [{"path": job.path, "id": thread_id, "warning": not_searched(stats["not_searched"])}]
+    tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1, stats=stats)
+    if stats.not_searched:
+        tally.warnings.append({"path": job.path, "id": thread_id, "warning": not_searched(dict(stats.not_searched))})
     if report_dir:
         name = f"{job.index:08d}.html"
         write_atomic(os.path.join(report_dir, name), render_report(doc, source=job.path).encode("utf-8"))
-        counted["pages"] = [{"file": name, "path": job.path, "id": thread_id, "title": result.title,
-                             **{k: stats[k] for k in ("posts", "chars_in", "chars_out", "quotes")}}]
-    return Outcome(job.index, line, row, counted)
+        tally.pages.append({"file": name, "path": job.path, "id": thread_id, "title": result.title,
+                            "posts": stats.posts, "chars_in": stats.chars_in, "chars_out": stats.chars_out,
+                            "quotes": stats.quotes})
+    return Outcome(job.index, line, row, tally)
 
 
 def _failed(job: Job, reason: str) -> Outcome:
     error = {"path": job.path, "line": job.line_no or None, "reason": reason}
-    return Outcome(job.index, None, None, {"failed": 1, "errors": [error]})
+    return Outcome(job.index, None, None, Tally(failed=1, errors=[error]))

@@ -14,11 +14,9 @@ import json
 import os
 from typing import IO, Any
 
-from ..errors import ThreadcleanError
+from ..errors import MissingDependency
 
 STATE = ".threadclean"  # the batch's own files inside the output folder
-OUTPUT_FORMATS = ("jsonl", "parquet")
-COMPRESSIONS = ("none", "gz", "zst")
 
 
 def shard_name(k: int, *, fmt: str, compress: str) -> str:
@@ -55,7 +53,7 @@ class ShardWriter:
         if fmt == "jsonl" and compress == "gz":  # mtime 0: the same threads give the same bytes
             self._out = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, filename="")  # type: ignore[assignment]
         elif fmt == "jsonl" and compress == "zst":
-            zstandard = _optional("zstandard", "zstd")
+            zstandard = _optional("zstandard", "zstd", "writing zstd shards")
             self._out = zstandard.ZstdCompressor(level=3).stream_writer(self._raw, closefd=False)
 
     def add(self, line: str, row: dict[str, Any]) -> None:
@@ -82,8 +80,8 @@ class ShardWriter:
             os.remove(self.tmp)
 
     def _write_parquet(self) -> None:
-        pa = _optional("pyarrow", "parquet")
-        pq = _optional("pyarrow.parquet", "parquet")
+        pa = _optional("pyarrow", "parquet", "writing Parquet shards")
+        pq = _optional("pyarrow.parquet", "parquet", "writing Parquet shards")
         columns = ("path", "id", "title", "posts", "chars_in", "chars_out", "text", "result")
         table = pa.table({c: [r[c] for r in self.rows] for c in columns})
         buffer = io.BytesIO()
@@ -91,13 +89,13 @@ class ShardWriter:
         self._raw.write(buffer.getvalue())
 
 
-def _optional(module: str, extra: str) -> Any:
+def _optional(module: str, extra: str, needed_for: str) -> Any:
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise ThreadcleanError(f"this output needs {module}: install threadclean[{extra}]") from None
+        raise MissingDependency(module, extra, needed_for) from None
 
 
 def read_json(path: str) -> Any:

@@ -23,22 +23,13 @@ from typing import IO, Any, cast
 
 import regex
 
-from ..errors import InputError
+from ..config import DEFAULT_PAGES
+from ..errors import InputError, MissingDependency, ThreadcleanError
 
 # Compressed files are told by their first bytes, whatever their name says.
 _MAGIC = ((b"\x1f\x8b", "gz"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zst"))
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 _LINES_SUFFIXES = (".jsonl", ".ndjson")  # files that may hold one thread per line, never pages
-
-# How dumps name the pages of one thread; the name without extension and compression suffix.
-DEFAULT_PAGES = (
-    # Stage1st dumps: 2007064-01[title], 2007064-02[title]
-    r"(?P<thread>\d+)-(?P<page>\d{1,4})(?:\[.*\])?",
-    # Discuz static pages: thread-1234-2-1 (tid, page, page of the forum list)
-    r"thread-(?P<thread>\d+)-(?P<page>\d{1,4})-\d+",
-    # saved pages named by hand or by scrapers: topic_page2, topic-p3, topic.page-4
-    r"(?P<thread>.+?)[-_. ]?(?:page|p)[-_=]?(?P<page>\d{1,4})",
-)
 
 _LINE_PEEK = 5  # lines read to tell a file of threads (one per line) from a file of posts
 _PEEK_BYTES = 1 << 20  # at most this much is read to tell it
@@ -87,7 +78,7 @@ def open_decompressed(raw: IO[bytes], *, name: str) -> IO[bytes]:
         try:
             import zstandard
         except ImportError:
-            raise InputError("zstd-compressed; install threadclean[zstd] to read it", source=name) from None
+            raise MissingDependency("zstandard", "zstd", f"{name}: reading zstd-compressed files") from None
         reader = zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
         return cast(IO[bytes], io.BufferedReader(reader))
     return buffered
@@ -224,7 +215,7 @@ def _file_jobs(path: str, index: int, start: int, done: int, stdin: IO[bytes] | 
             return
         with open(path, "rb") as raw:
             yield from _line_jobs(path, open_decompressed(raw, name=path), raw, index, start)
-    except (OSError, EOFError, InputError, ValueError, lzma.LZMAError) as e:
+    except (OSError, EOFError, ThreadcleanError, ValueError, lzma.LZMAError) as e:
         yield Job(index, path, stem(path), error=_reason(e), done_bytes=done)
 
 

@@ -34,7 +34,7 @@ def settle(regions: list[Region], config: Config, *, quote_end: regex.Pattern[st
     candidate pair that round did not have: between two unchanged posts, it aligned the same
     words.
     """
-    kinds = config.detectors - {"bom"}
+    kinds = config.noise_kinds - {"bom"}
     changed = [True] * len(regions)
     search = new_search()
     read: dict[int, list[Segment]] = {}  # each region's segments, as the last round read them
