@@ -61,7 +61,7 @@ def test_a_bug_is_one_line_with_exit_3(monkeypatch, tmp_path, capsys):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_module, "clean_read", broken)
+    monkeypatch.setattr(cli_module, "clean_file", broken)
     path = tmp_path / "t.txt"
     path.write_text("x")
     monkeypatch.setattr("sys.argv", ["threadclean", "clean", str(path)])

@@ -9,6 +9,8 @@ repeated passage into a reference to its first appearance.
 '好文'
 """
 
+from importlib import metadata as _metadata
+
 from .batch import clean_archive
 from .config import NOISE_KINDS, Config
 from .errors import (
@@ -24,7 +26,10 @@ from .pipeline import clean_file, clean_pages, clean_text, clean_thread
 from .rebuild import rebuild
 from .result import CleanResult, Post, Quote, Removal
 
-__version__ = "0.1.0"
+try:
+    __version__ = _metadata.version("threadclean")
+except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "NOISE_KINDS",

@@ -16,15 +16,11 @@ from typing import IO, Any, NoReturn
 import click
 import regex
 
-from . import __version__
+from . import NOISE_KINDS, CleanResult, Config, ThreadcleanError, __version__, clean_file
 from .batch import ArchiveReport, BatchProgress, clean_archive
-from .config import COMPRESSIONS, DEFAULT_PAGES, NOISE_KINDS, OUTPUT_FORMATS, BatchConfig, Config
-from .errors import ThreadcleanError
-from .pipeline import clean_read
-from .read import INPUT_FORMATS, read_bytes
+from .config import COMPRESSIONS, DEFAULT_PAGES, OUTPUT_FORMATS, BatchConfig
+from .read import INPUT_FORMATS
 from .report import PAGE_SIZE, render_report
-from .result import CleanResult
-from .split.limits import not_searched
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 _DEFAULT = Config()
@@ -79,23 +75,17 @@ def _cleaning_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def _read(inputs: Sequence[IO[bytes]], *, config: Config, input_format: str, debug: bool) -> tuple[CleanResult, str]:
     """One thread from a file or stdin, or from its pages in order; the result and its source's name."""
-    names = []
-    for f in inputs:
-        name = getattr(f, "name", "-")
-        names.append("<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name)
+    name = getattr(inputs[0], "name", "-")
+    first = "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
     try:
-        threads = []
-        for f, source in zip(inputs, names, strict=True):
-            threads.append(read_bytes(f.read(), source=source, input_format=input_format))
-        result = clean_read(threads, names=names, config=config)
-        if result.stats.not_searched:
-            click.echo(f"threadclean: warning: {names[0]}: {not_searched(dict(result.stats.not_searched))}", err=True)
-        return result, names[0]
+        result = clean_file(list(inputs), input_format=input_format, config=config)
     except ThreadcleanError as e:
-        _fail(str(e) if getattr(e, "source", None) or not hasattr(e, "located") else str(e.located(names[0])), debug)
+        _fail(str(e), debug)
     except OSError as e:
-        _fail(f"{names[0]}: {e.strerror or e}", debug)
-    raise AssertionError("unreachable")
+        _fail(f"{first}: {e.strerror or e}", debug)
+    for warning in result.warnings:
+        click.echo(f"threadclean: warning: {first}: {warning}", err=True)
+    return result, first
 
 
 @cli.command()

@@ -157,7 +157,10 @@ def clean_file(
         label = name if name is not None and n == 0 else label
         threads.append(read_bytes(data, source=label, input_format=input_format))
         names.append(label)
-    return clean_read(threads, names=names, config=config)
+    try:
+        return clean_read(threads, names=names, config=config)
+    except InputError as e:  # a post that is not one, in a file: say which file
+        raise (e if e.source else e.located(names[0])) from None
 
 
 def _bytes_of(source: FileSource) -> tuple[bytes, str]:
@@ -172,7 +175,8 @@ def _bytes_of(source: FileSource) -> tuple[bytes, str]:
             raise InputError(e.strerror or str(e), source=path) from None
     if hasattr(source, "read"):
         label = getattr(source, "name", None)
-        return source.read(), label if isinstance(label, str) else "<stream>"
+        label = "<stdin>" if label in ("-", "<stdin>", 0) else label if isinstance(label, str) else "<stream>"
+        return source.read(), label
     raise TypeError(f"clean_file takes a path, bytes or a binary file, not {type(source).__name__}")
 
 

@@ -170,6 +170,7 @@ class CleanResult:
     id: str | None = None
     title: str | None = None
     stats: Stats = field(default_factory=Stats)
+    warnings: tuple[str, ...] = ()  # what cleaning had to guess or leave out, one sentence each
 
     @property
     def text(self) -> str:
@@ -185,6 +186,7 @@ class CleanResult:
                 "posts": [p.to_dict() for p in self.posts],
                 "removed": [r.to_dict() for r in self.removed],
                 "stats": self.stats.to_dict(),
+                **({"warnings": list(self.warnings)} if self.warnings else {}),
             }
 
     def render(self) -> str:

@@ -17,6 +17,7 @@ from .. import patterns as p
 from ..result import CleanResult, Origin, Post, Quote, Removal, Stats
 from ..spans import Input, Span, gaps
 from ..split import Region, own_pieces
+from ..split.limits import not_searched as not_searched_sentence
 
 
 def outside_posts(record: Input, regions: list[Region], noise: list[Span]) -> list[Removal]:
@@ -85,7 +86,8 @@ def build_result(
     removed.sort(key=lambda r: (r.origin.input or "", r.origin.start))
     posts = _renumber(posts) if flat else posts
     stats = _stats(records, posts, removed, not_searched)
-    return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=stats)
+    warnings = (not_searched_sentence(not_searched),) if not_searched else ()
+    return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=stats, warnings=warnings)
 
 
 def _own_text(region: Region) -> tuple[str, list[int], list[tuple[int, int]]]:

@@ -15,7 +15,6 @@ from ..pipeline import clean_read
 from ..read import read_bytes
 from ..report import render_report
 from ..result import Stats
-from ..split.limits import not_searched
 from .shards import write_atomic
 from .sources import Job, read_all
 
@@ -111,8 +110,7 @@ def clean_job(
                "chars_in": stats.chars_in, "chars_out": stats.chars_out,
                "text": "\n\n".join(p.text for p in result.posts), "result": line}
     tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1, stats=stats)
-    if stats.not_searched:
-        tally.warnings.append({"path": job.path, "id": thread_id, "warning": not_searched(dict(stats.not_searched))})
+    tally.warnings += [{"path": job.path, "id": thread_id, "warning": w} for w in result.warnings]
     if report_dir:
         name = f"{job.index:08d}.html"
         write_atomic(os.path.join(report_dir, name), render_report(doc, source=job.path).encode("utf-8"))
