@@ -25,7 +25,7 @@ from .find import Header, find_copies
 from .find.stream import Segment, Stream, build_stream, quote_ends, split_at
 from .perf import collector_paused, phase
 from .read import Thread, read_bytes
-from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name
+from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name, find_for_posts
 from .read.engines import find as find_engine
 from .result import CleanResult, Removal
 from .settle import settle
@@ -88,13 +88,18 @@ def clean_thread(
     config: Config | None = None,
     title: str | None = None,
     id: str | None = None,
+    engine: str | None = "auto",
 ) -> CleanResult:
     """Clean a thread given as posts: mappings with ``text`` (and optionally ``id``, ``author``,
     ``time``) or plain strings. A post without an id gets its 1-based position.
 
-    Offsets in the result index each post's ``text`` (``input`` is the post's id).
+    ``engine`` names the format the bodies are in (a Stage1st body a scraper kept is cleaned as
+    the Stage1st dump's posts are); ``"auto"`` tells it from the bodies, None reads them with no
+    engine's rules. Offsets in the result index each post's ``text`` (``input`` is the post's id).
     """
-    return _clean(_read_posts(_page_posts(posts), title=title, id=id), config or _DEFAULT)
+    typed = _page_posts(posts)
+    rules = find_for_posts([p.text for p in typed]) if engine == "auto" else by_name(engine) if engine else None
+    return _clean(_read_posts(typed, title=title, id=id, engine=rules), config or _DEFAULT)
 
 
 def clean_pages(
@@ -185,7 +190,7 @@ def clean_read(threads: Sequence[Thread], *, names: Sequence[str], config: Confi
     first = threads[0]
     if all(t.text is None for t in threads):
         posts = [post for t in threads for post in t.posts]
-        return clean_thread(posts, config=config, title=first.title, id=first.id)
+        return clean_thread(posts, config=config, title=first.title, id=first.id, engine=first.engine)
     if any(t.text is None for t in threads):
         raise InputError("the pages of one thread are in different formats (JSON and text)", source=names[0])
     return clean_pages([t.text or "" for t in threads], names=names, config=config, title=first.title, id=first.id,
@@ -287,8 +292,10 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
         with phase("split"):  # 3 split, again: a flat dump's posts, cut once its quotes' ends are known
             if reading.posts is None:
                 regions, outside = _flat_regions(inputs, noise, cut, copies, stream)
-            else:
+            elif reading.structure:  # a dump: its headers and separators stand between the posts
                 outside = _outside(inputs, noise, regions)
+            else:  # posts whose bodies are the inputs: nothing stands outside them
+                outside = []
             place_copies(regions, copies, stream)
         with phase("settle"):  # 5 settle
             settle(regions, config, quote_end=quote_end)
@@ -335,8 +342,9 @@ def _known_regions(reading: Reading, noise: list[list[Span]], config: Config) ->
         for post in posts:
             i, j = bisect.bisect_left(starts, post.start), bisect.bisect_left(starts, post.end)
             inside = [s for s in spans[i:j] if s.end <= post.end]
-            regions.append(Region(post.id, replace(record, author=post.author, time=post.time), post.start,
-                                  post.end, inside, searched=ok[len(regions)]))
+            own = record if (record.author, record.time) == (post.author, post.time) else \
+                replace(record, author=post.author, time=post.time)
+            regions.append(Region(post.id, own, post.start, post.end, inside, searched=ok[len(regions)]))
     return regions, limits
 
 

@@ -62,9 +62,9 @@ def parse(text: str, *, source: str | None = None, input_format: str = "auto") -
         return Thread(text=text, engine="auto" if input_format == "auto" else None)
     if kind in engines.names():
         return Thread(text=text, engine=kind)
-    if kind == "layout":
+    if kind == "layout":  # threadclean's own output: its posts hold no format's markup any more
         doc = layout.parse(text)
-        return Thread(posts=doc["posts"], title=doc["title"])
+        return Thread(posts=doc["posts"], title=doc["title"], engine=None)
     if kind == "jsonl":
         posts = []
         for n, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):

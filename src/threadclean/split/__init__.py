@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -69,13 +69,6 @@ def own_pieces(region: Region) -> tuple[list[tuple[int, int]], list[tuple[int, i
     return list(gaps(region.start, region.end, loose + quote_spans)), quotes
 
 
-def to_thread(stream: Stream, copy: Copy) -> tuple[int, int, int, int]:
-    """A copy's target and source in thread offsets: ``(target start, end, source start, end)``."""
-    g0, g1 = stream.raw_range(copy.target_start, copy.target_end)
-    h0, h1 = stream.raw_range(copy.source_start, copy.source_end)
-    return g0, g1, h0, h1
-
-
 def place_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> None:
     """Give each region the pieces of the copies that fall inside it (cut in stream offsets,
     where noise no longer stands between the characters)."""
@@ -89,8 +82,8 @@ def place_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> N
             if b - a >= 2:
                 s0 = min(copy.source_end - 1, copy.source_start + (a - copy.target_start))
                 s1 = copy.source_end if b == copy.target_end else max(s0 + 1, min(copy.source_end, s0 + b - a))
-                g0, g1, h0, h1 = to_thread(stream, replace(copy, target_start=a, target_end=b, source_start=s0,
-                                                           source_end=s1))
+                g0, g1 = stream.raw_range(a, b)
+                h0, h1 = stream.raw_range(s0, s1)
                 base = regions[k].record.base
                 quoted = int(stream.to_raw[copy.quoted]) if copy.quoted is not None else None
                 regions[k].add_copy(PlacedCopy(g0 - base, g1 - base, h0, h1, copy.similarity, copy.explicit,

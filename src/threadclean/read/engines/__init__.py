@@ -9,7 +9,9 @@ An engine is one module with its own patterns, its own detectors and an ``Engine
   writes them, and offsets index those;
 - ``detectors`` find, by kind, the noise its format alone writes inside posts (the built-in
   detectors run as well), and ``quote_end`` is where its quote boxes close: a copy never runs
-  on past one.
+  on past one;
+- ``sniff_posts(bodies)`` tells whether posts given apart from their page or dump (a scraper's
+  JSON) have bodies in its format, so that its detectors read them as they read its dumps.
 
 To add an engine: write ``engines/NAME.py`` with its patterns, detectors and ``ENGINE`` (or
 ``ENGINES``), list it in ``_registry`` below, and name its kinds in ``config.NOISE_KINDS``
@@ -18,7 +20,7 @@ To add an engine: write ``engines/NAME.py`` with its patterns, detectors and ``E
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -75,6 +77,7 @@ class Engine:
     parse: Callable[[str], Dump | Page]
     detectors: Mapping[str, Detector] = field(default_factory=dict)  # by the kind each finds
     quote_end: regex.Pattern[str] | None = None  # where a quote box closes: a copy stops there
+    sniff_posts: Callable[[Sequence[str]], bool] | None = None  # bodies of this format, given as posts
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -98,6 +101,18 @@ def find(text: str) -> Engine | None:
     """The engine whose format ``text`` is in, if any."""
     for engine in _registry().values():
         if engine.sniff(text):
+            return engine
+    return None
+
+
+_SNIFFED_POSTS = 500  # bodies read to tell the engine of posts given as JSON
+
+
+def find_for_posts(bodies: Sequence[str]) -> Engine | None:
+    """The engine whose bodies these are (posts a scraper wrote apart from their page), if any."""
+    sample = list(bodies[:_SNIFFED_POSTS])
+    for engine in _registry().values():
+        if engine.sniff_posts is not None and engine.sniff_posts(sample):
             return engine
     return None
 

@@ -3,7 +3,7 @@ a quote-header detector made from a pattern."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import regex
 
@@ -14,6 +14,15 @@ from . import Dump, PostSpan
 QUOTE_END = regex.compile(r"</blockquote>")
 
 _SPACES = regex.compile(r"\s+")
+
+
+def any_body(pattern: regex.Pattern[str]) -> Callable[[Sequence[str]], bool]:
+    """A ``sniff_posts`` that is true when one body or more holds ``pattern``."""
+
+    def sniff_posts(bodies: Sequence[str]) -> bool:
+        return any(pattern.search(body, 0, 200_000) for body in bodies)
+
+    return sniff_posts
 
 
 def posts_between(text: str, heads: Sequence[regex.Match[str]], structure: Sequence[Span] = ()) -> Dump:

@@ -32,7 +32,7 @@ import regex
 from ... import patterns as p
 from ...spans import Span, spans_of
 from . import Dump, Engine
-from ._common import posts_between
+from ._common import any_body, posts_between
 
 # The author block and floor line above a post: the name, an optional title line (cut with
 # "..." on a line of its own when long), then "8楼 大 中 小 发表于 2010-1-20 17:24  只看该作者".
@@ -56,6 +56,8 @@ REPLY_CAPTION = regex.compile(r"(?m)^回复 \d{1,6}楼 [^\n]{1,80}? 的(?:话题
 QUOTE_MARK = regex.compile(r"(?m)^引用:[ \t]*+$|^>[ \t]?|!\[\]\((?=[^)\n]{0,300}back\.gif\))|(?<=back\.gif)\)")
 
 _SNIFF = regex.compile(r"\d{1,6}楼 大 中 小 发表于 ")
+# A body of the archive given as a post: its Markdown quote box, "引用:" then "> 原帖由 X 于 T 发表".
+_BODY = regex.compile(r"(?m)^>[ \t]?原帖由 [^\n]{1,60}? 于 |^引用:[ \t]*+\n(?:[ \t]*+\n){0,4}>")
 
 
 def find_quote_marks(text: str) -> list[Span]:
@@ -96,4 +98,5 @@ def parse(text: str) -> Dump:
     return posts_between(text, heads, structure)
 
 
-ENGINE = Engine("1984bbs-md", sniff, parse, {"quote-mark": find_quote_marks, "chrome": find_chrome})
+ENGINE = Engine("1984bbs-md", sniff, parse, {"quote-mark": find_quote_marks, "chrome": find_chrome},
+                sniff_posts=any_body(_BODY))

@@ -16,7 +16,7 @@ from ... import patterns as p
 from ...spans import QuoteHeader, Span, spans_of
 from . import Engine, Page, PagePost
 from . import html as h
-from ._common import QUOTE_END
+from ._common import QUOTE_END, any_body
 
 # The time in a post's info line: "发表于 2010-1-20 17:24".
 POSTED = regex.compile(rf"发表于 ({p.DATE_TIME})")
@@ -35,6 +35,9 @@ LINKED_HEADER = regex.compile(
 # The caption of a quote box, once its tags are out: "引用:" ending its line or right before
 # "原帖由".
 QUOTE_CAPTION = regex.compile(r"引用:(?=[ \t]*+(?:\r?\n|$|原帖由))")
+
+# A body of a saved page given as a post: the 6/7 quote box's caption, or its header's link.
+_BODY = regex.compile(r"<h5>引用:</h5>|原帖由 <i>[^<>\n]{1,40}</i> 于 ")
 
 # The " ..." Discuz puts where it cut a quote, right before the quote box closes.
 CUT_QUOTE = regex.compile(r"\s\.\.\.(?=\s{0,8}+</blockquote>)")
@@ -105,4 +108,5 @@ ENGINE = Engine(
     {**h.DETECTORS, "quote-mark": find_quote_captions, "quote-truncation": find_cut_quotes,
      "quote-header": find_linked_headers},
     QUOTE_END,
+    any_body(_BODY),
 )

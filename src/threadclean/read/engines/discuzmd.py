@@ -27,7 +27,7 @@ from ...spans import Span
 from . import Dump, Engine, PostSpan
 from . import discuz as dz
 from . import html as h
-from ._common import QUOTE_END
+from ._common import QUOTE_END, any_body
 
 # The title line at the top: "# 认真求解：做站选国内还是国外主机？".
 TITLE = regex.compile(r"\A\ufeff?# [^\n]{1,400}\n")
@@ -71,4 +71,5 @@ def parse(text: str) -> Dump:
 ENGINE = Engine(
     "discuz-md", sniff, parse,
     {**h.DETECTORS, "quote-header": find_quote_headers, "quote-truncation": dz.find_cut_quotes}, QUOTE_END,
+    any_body(_SNIFF),
 )

@@ -24,7 +24,7 @@ import regex
 from ... import patterns as p
 from ...spans import Span, spans_of
 from . import Dump, Engine
-from ._common import QUOTE_END, posts_between
+from ._common import QUOTE_END, any_body, posts_between
 
 # The separator and header of one post:
 #   "*****\n\n####  东京打工妹  \n##### 19#       发表于 2024-12-13 09:34\n"
@@ -62,6 +62,11 @@ MODERATION = regex.compile(r"提示: 作者被禁止或删除 内容自动屏蔽
 RATING = regex.compile(r"评分\s{1,8}参与人数[^\n]{0,100}(?:\n[^\n]{0,300}){0,60}?\n查看全部评分")
 
 _SNIFF = regex.compile(r"(?m)^#####[ \t\xa0]++\d{1,7}#[^\n]{0,80}?发表于 ")
+# A body the bot dumped, given as a post: the forum's hosts, or its quote box with the link
+# to the quoted post ('<blockquote><a href="…findpost…">X 发表于 T</a>').
+_BODY = regex.compile(
+    r"stage1st\.com/|saraba1st\.com/|<blockquote><a\s[^<>\n]{0,600}?findpost[^<>\n]{0,600}>[^<>\n]{1,80}? 发表于 "
+)
 
 
 def find_markup(text: str) -> list[Span]:
@@ -151,4 +156,5 @@ ENGINE = Engine(
         "rating": find_ratings,
     },
     QUOTE_END,
+    any_body(_BODY),
 )
