@@ -114,7 +114,7 @@ def test_settling_reads_a_post_as_the_text_layout_writes_it():
     settle([region], Config())
     assert region.noise == []
     pieces, quotes = own_pieces(region)
-    own = "".join(raw[a:b] for a, b in pieces)
+    own = "".join(piece.text for piece in pieces)
     assert own == raw.replace(QUOTE, "") and quotes == [(at, at + len(QUOTE))]
     as_layout = own.replace("\n", "[quote #1 ¶1]\n", 1)
     assert clean_thread([as_layout]).posts[0].removed == ()

@@ -29,7 +29,7 @@ from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name, find_
 from .read.engines import find as find_engine
 from .result import CleanResult, Removal
 from .settle import settle
-from .spans import Input, Span, gaps, keep_disjoint, overlaps_any
+from .spans import Input, Span, keep_disjoint, overlaps_any, read_pieces
 from .split import Region, place_copies
 from .split.flat import split_posts
 from .split.limits import searchable, unsearched_lines
@@ -364,7 +364,8 @@ def _region_segments(
         marks = [m for m in markers[at] if region.start <= m.start < region.end]
         breaks = sorted([(m.start, m.end) for m in marks]
                         + quote_ends(region.record.raw, region.start, region.end, quote_end))
-        for piece in split_at(region.record, gaps(region.start, region.end, region.noise + marks), breaks):
+        pieces = read_pieces(region.record.raw, region.start, region.end, region.noise + marks)
+        for piece in split_at(region.record, pieces, breaks):
             segments.append(piece)
             owner.append(k)
     return segments, owner
@@ -381,7 +382,7 @@ def _flat_segments(
     for k, (r, spans, marks) in enumerate(zip(inputs, noise, markers, strict=True)):
         breaks = sorted([(m.start, m.end) for m in marks] + cut[k] + quote_ends(r.raw, 0, len(r.raw), quote_end))
         left_out = [Span(a, b, "not-searched") for a, b in cut[k]]
-        for piece in split_at(r, gaps(0, len(r.raw), spans + marks + left_out), breaks):
+        for piece in split_at(r, read_pieces(r.raw, 0, len(r.raw), spans + marks + left_out), breaks):
             segments.append(piece)
             owner.append(k)
     return segments, owner

@@ -11,8 +11,10 @@ def rebuild(result: Mapping[str, Any] | Any) -> dict[str | None, str]:
     """The raw text of every input, rebuilt from a ``threadclean/1`` document (or a result).
 
     Each input's characters come from the posts' own ``text``, their ``quotes`` (a copy as it
-    stood) and every ``removed`` entry, placed by their offsets. Returns ``{input: text}``:
-    one entry keyed None for a text file, one per post id for JSON input.
+    stood) and every ``removed`` entry, placed by their offsets; a removal with a
+    ``replacement`` (an entity read as its character) stands in the post's text as that
+    replacement, which the raw text takes back. Returns ``{input: text}``: one entry keyed None
+    for a text file, one per post id for JSON input.
 
     >>> from threadclean import clean_text
     >>> raw = "顶{:5_108:}\\n顶"
@@ -23,20 +25,22 @@ def rebuild(result: Mapping[str, Any] | Any) -> dict[str | None, str]:
     pieces: dict[str | None, list[tuple[int, int, str]]] = defaultdict(list)
     for post in doc.get("posts", []):
         inp = post["origin"]["input"]
-        quotes = [(q["origin"]["start"], q["origin"]["end"], q["text"]) for q in post.get("quotes", [])]
+        quotes = [(q["origin"]["start"], q["origin"]["end"], q["text"], 0) for q in post.get("quotes", [])]
+        spans = list(quotes)
         for r in post.get("removed", []):
             o = r["origin"]
-            if not any(a <= o["start"] and o["end"] <= b for a, b, _ in quotes):
-                quotes.append((o["start"], o["end"], r["text"]))
-        spans = sorted(quotes)
+            if not any(a <= o["start"] and o["end"] <= b for a, b, _, _ in quotes):
+                spans.append((o["start"], o["end"], r["text"], len(r.get("replacement") or "")))
+        spans.sort()
         text, used = post["text"], 0
         at = post["origin"]["start"]
-        for a, b, piece in [*spans, (post["origin"]["end"], post["origin"]["end"], "")]:
+        for a, b, piece, stands in [*spans, (post["origin"]["end"], post["origin"]["end"], "", 0)]:
             if a > at:
                 pieces[inp].append((at, a, text[used : used + a - at]))
                 used += a - at
             if piece:
                 pieces[inp].append((a, b, piece))
+            used += stands
             at = max(at, b)
     for r in doc.get("removed", []):
         o = r["origin"]

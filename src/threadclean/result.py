@@ -34,11 +34,14 @@ class Removal:
     origin: Origin
     text: str
     header: QuoteHeader | None = None  # a quote header's removal: what it said
+    replacement: str | None = None  # what stands in the post's text in its place (an entity's character)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "origin": self.origin.to_dict(), "text": self.text}
         if self.header is not None:
             out.update(self.header.to_dict())
+        if self.replacement is not None:
+            out["replacement"] = self.replacement
         return out
 
 

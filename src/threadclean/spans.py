@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -60,15 +60,53 @@ class QuoteHeader:
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """``text[start:end]`` (input offsets) is noise of ``kind``; a quote header's span carries what
-    it says in ``header``."""
+    it says in ``header``. A span with a ``replacement`` reads as that text in the output (an
+    entity as its character, a line-break tag as a line break): never longer than the span."""
 
     start: int
     end: int
     kind: str = field(compare=False)
     header: QuoteHeader | None = field(default=None, compare=False)
+    replacement: str | None = field(default=None, compare=False)
 
     def __len__(self) -> int:
         return self.end - self.start
+
+
+class Piece(NamedTuple):
+    """A stretch of an input as a reader reads it: ``raw[start:end]`` itself, or (``replaced``)
+    the replacement a noise span there reads as."""
+
+    start: int
+    end: int
+    text: str
+    replaced: bool = False
+
+
+def read_pieces(raw: str, start: int, end: int, spans: Iterable[Span]) -> list[Piece]:
+    """``raw[start:end]`` as it reads with ``spans`` taken out: the stretches between them, and
+    each span that has a replacement as its replacement, in order (``spans`` sorted, disjoint).
+
+    >>> [p.text for p in read_pieces("a&amp;b<x>c", 0, 11, [Span(1, 6, "entity", replacement="&"), Span(7, 10, "m")])]
+    ['a', '&', 'b', 'c']
+    """
+    out: list[Piece] = []
+    at = start
+    for span in sorted(spans):
+        if span.end <= at:
+            continue
+        if span.start >= end:
+            break
+        if span.start > at:
+            out.append(Piece(at, span.start, raw[at : span.start]))
+        if span.replacement and span.start >= at and span.end <= end:
+            out.append(Piece(span.start, span.end, span.replacement, True))
+        at = max(at, span.end)
+        if at >= end:
+            return out
+    if at < end:
+        out.append(Piece(at, end, raw[at:end]))
+    return out
 
 
 #: A detector: a text in, the spans of its kind out (offsets into that text); pure.

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import patterns as p
 from ..result import CleanResult, Origin, Post, Quote, Removal, Stats
-from ..spans import Input, Span, gaps
+from ..spans import Input, Piece, Span, gaps
 from ..split import Region, own_pieces
 from ..split.limits import not_searched as not_searched_sentence
 
@@ -34,7 +34,7 @@ def outside_posts(record: Input, regions: list[Region], noise: list[Span]) -> li
 
 def removal_of(record: Input, span: Span) -> Removal:
     origin = Origin(record.input, span.start, span.end)
-    return Removal(span.kind, origin, record.raw[span.start : span.end], span.header)
+    return Removal(span.kind, origin, record.raw[span.start : span.end], span.header, span.replacement)
 
 
 def build_result(
@@ -90,28 +90,27 @@ def build_result(
     return CleanResult(tuple(posts), tuple(removed), id=id, title=title, stats=stats, warnings=warnings)
 
 
-def _own_text(region: Region) -> tuple[str, list[int], list[tuple[int, int]]]:
-    """The region's own words, where in them each of its quotes stood, and the raw pieces."""
+def _own_text(region: Region) -> tuple[str, list[int], list[Piece]]:
+    """The region's own words, where in them each of its quotes stood, and the pieces they read from."""
     pieces, quotes = own_pieces(region)
     ats, length, qi = [], 0, 0
-    for a, b in pieces:
-        while qi < len(quotes) and quotes[qi][0] < a:
+    for piece in pieces:
+        while qi < len(quotes) and quotes[qi][0] < piece.start:
             ats.append(length)
             qi += 1
-        length += b - a
+        length += len(piece.text)
     ats += [length] * (len(quotes) - qi)
-    raw = region.record.raw
-    return "".join(raw[a:b] for a, b in pieces), ats, pieces
+    return "".join(piece.text for piece in pieces), ats, pieces
 
 
-def _paragraph(pieces: list[tuple[int, int]], text: str, raw_at: int) -> int:
+def _paragraph(pieces: list[Piece], text: str, raw_at: int) -> int:
     """The 1-based paragraph of a post's own text where raw offset ``raw_at`` falls."""
     own = 0
-    for a, b in pieces:
+    for a, b, piece_text, replaced in pieces:
         if raw_at < b:
-            own += max(0, raw_at - a)
+            own += 0 if replaced else max(0, raw_at - a)
             break
-        own += b - a
+        own += len(piece_text)
     return 1 + len(p.PARAGRAPH_BREAK.findall(text[:own].lstrip()))
 
 

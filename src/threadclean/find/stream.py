@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import regex
 
-from ..spans import Input
+from ..spans import Input, Piece
 
 SEPARATOR = "\x00"  # stands between segments; no token, never part of a match
 
@@ -113,23 +113,23 @@ def build_stream(segments: Sequence[Sequence[tuple[int, str]]]) -> Stream:
     return Stream(text, raw, list(zip(firsts.tolist(), ends.tolist(), strict=True)))
 
 
-def split_at(record: Input, pieces: Iterable[tuple[int, int]], breaks: list[tuple[int, int]]) -> list[Segment]:
-    """An input's kept pieces (input offsets) as segments of the stream, a new segment after
-    every break: a segment's pieces are ``(thread offset, text)``.
+def split_at(record: Input, pieces: Iterable[Piece], breaks: list[tuple[int, int]]) -> list[Segment]:
+    """An input's pieces as it reads (see ``spans.read_pieces``) as segments of the stream, a new
+    segment after every break: a segment's pieces are ``(thread offset, text)``.
 
-    >>> split_at(Input(None, "ab|cd", 10), [(0, 2), (3, 5)], [(2, 3)])
+    >>> split_at(Input(None, "ab|cd", 10), [Piece(0, 2, "ab"), Piece(3, 5, "cd")], [(2, 3)])
     [[(10, 'ab')], [(13, 'cd')]]
     """
     out: list[Segment] = [[]]
     bi, last = 0, 0
-    for a, b in pieces:
+    for a, b, text, _ in pieces:
         crossed = False
         while bi < len(breaks) and breaks[bi][0] < a:
             crossed = crossed or breaks[bi][0] >= last
             bi += 1
         if crossed and out[-1]:
             out.append([])
-        out[-1].append((record.base + a, record.raw[a:b]))
+        out[-1].append((record.base + a, text))
         last = b
     return out
 

@@ -10,7 +10,7 @@ from ..config import Config
 from ..find import find_copies, new_search
 from ..find.stream import Segment, build_stream, quote_ends, split_at
 from ..perf import phase
-from ..spans import Span, gaps
+from ..spans import Span, read_pieces
 from ..split import Region, own_pieces, place_copies
 from ..strip import detect_noise
 
@@ -72,19 +72,21 @@ def _segments_of(region: Region, quote_end: regex.Pattern[str] | None) -> list[S
     """A region's own words as the repeat finder reads them: cut where a quote stood, at quote
     markers (no text, and no copy spans one, as in the first search) and where a quote box closes."""
     pieces, quotes = own_pieces(region)
-    markers = [m.span() for m in p.QUOTE_MARKER.finditer(region.record.raw, region.start, region.end)]
+    raw = region.record.raw
+    markers = [m.span() for m in p.QUOTE_MARKER.finditer(raw, region.start, region.end)]
     if markers:
-        pieces = [x for a, b in pieces for x in gaps(a, b, [Span(m0, m1, "marker") for m0, m1 in markers])]
-    ends = quote_ends(region.record.raw, region.start, region.end, quote_end)
+        spans = [Span(m0, m1, "marker") for m0, m1 in markers]
+        pieces = [x for piece in pieces
+                  for x in ([piece] if piece.replaced else read_pieces(raw, piece.start, piece.end, spans))]
+    ends = quote_ends(raw, region.start, region.end, quote_end)
     return split_at(region.record, pieces, sorted(quotes + markers + ends))
 
 
 def _noise_in_what_is_left(region: Region, kinds: frozenset[str]) -> list[Span]:
     """Noise in a region's own words that only shows once its quotes and noise are out."""
     pieces, quotes = own_pieces(region)
-    raw = region.record.raw
     parts: list[str] = []
-    placed: list[tuple[int, int, int]] = []  # (offset in the text read, raw offset, length)
+    placed: list[tuple[int, int, int]] = []  # (offset in the text read, raw offset, length) of raw text
     held: list[Span] = []
     at, qi = 0, 0
 
@@ -94,13 +96,14 @@ def _noise_in_what_is_left(region: Region, kinds: frozenset[str]) -> list[Span]:
         held.append(Span(at, at + len(_PLACEHOLDER), "marker"))
         at += len(_PLACEHOLDER)
 
-    for a, b in pieces:
+    for a, _, text, replaced in pieces:
         while qi < len(quotes) and quotes[qi][0] < a:
             hold()
             qi += 1
-        placed.append((at, a, b - a))
-        parts.append(raw[a:b])
-        at += b - a
+        if not replaced:  # a replacement is noise already: nothing found in it maps back
+            placed.append((at, a, len(text)))
+        parts.append(text)
+        at += len(text)
     for _ in range(qi, len(quotes)):
         hold()
     text = "".join(parts)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..find.collapse import Copy
 from ..find.stream import Stream
-from ..spans import Input, QuoteHeader, Span, gaps
+from ..spans import Input, Piece, QuoteHeader, Span, read_pieces
 
 __all__ = ["PlacedCopy", "Region", "own_pieces", "place_copies"]
 
@@ -59,14 +59,16 @@ class Region:
         self.copies.append(copy)
 
 
-def own_pieces(region: Region) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The raw pieces of a region's own words, and its quotes' raw spans, both in order."""
+def own_pieces(region: Region) -> tuple[list[Piece], list[tuple[int, int]]]:
+    """The pieces of a region's own words as they read (input offsets), and its quotes' spans,
+    both in order."""
+    raw = region.record.raw
     if not region.copies:  # most posts: their words are all but their noise
-        return list(gaps(region.start, region.end, region.noise)), []
+        return read_pieces(raw, region.start, region.end, region.noise), []
     quotes = sorted((c.start, c.end) for c in region.copies)
     quote_spans = [Span(a, b, "quote") for a, b in quotes]
     loose = [s for s in region.noise if not any(a <= s.start and s.end <= b for a, b in quotes)]
-    return list(gaps(region.start, region.end, loose + quote_spans)), quotes
+    return read_pieces(raw, region.start, region.end, loose + quote_spans), quotes
 
 
 def place_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> None:
