@@ -36,4 +36,4 @@ def test_golden(case):
 def test_cleaning_the_text_output_again_changes_nothing(case):
     once = clean_file(next(case.glob("input.*"))).render()
     again = parse_layout(once)
-    assert clean_thread(again["posts"], title=again["title"], engine=None).render() == once
+    assert clean_thread(again["posts"], title=again["title"], engine=None, dialect=None).render() == once

@@ -60,8 +60,11 @@ def test_quote_header_forms():
 
 
 def test_every_kind_has_a_detector():
+    from threadclean.strip import dialects
+
     engine_kinds = {k for name in engines.names() for k in engines.by_name(name).kinds}
-    assert set(DETECTORS) | engine_kinds == set(NOISE_KINDS)
+    dialect_kinds = {k for d in dialects.DIALECTS for k, _ in dialects.detectors(d)}
+    assert set(DETECTORS) | engine_kinds | dialect_kinds == set(NOISE_KINDS)
 
 
 def test_quote_truncation_needs_a_header():

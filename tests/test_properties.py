@@ -48,7 +48,7 @@ def test_spans_stay_in_bounds(text):
 @given(texts)
 def test_cleaning_twice_changes_nothing(text):
     once = clean_text(text).render()
-    again = clean_thread(parse(once)["posts"], engine=None).render()
+    again = clean_thread(parse(once)["posts"], engine=None, dialect=None).render()
     assert again == once
 
 
@@ -65,4 +65,4 @@ def test_rebuild_threads_post_by_post(posts):
 def test_cleaning_a_thread_twice_changes_nothing(posts):
     once = clean_thread(posts).render()
     again = parse(once)
-    assert clean_thread(again["posts"], title=again["title"], engine=None).render() == once
+    assert clean_thread(again["posts"], title=again["title"], engine=None, dialect=None).render() == once

@@ -72,6 +72,6 @@ def test_every_real_file_cleaned_twice_is_unchanged(path):
     nor copies: cleaning it again gives the same text."""
     once = clean_file(path).render()
     again = parse_layout(once)
-    twice = clean_thread(again["posts"], title=again["title"], engine=None)
+    twice = clean_thread(again["posts"], title=again["title"], engine=None, dialect=None)
     assert twice.render() == once
     assert [p.id for p in twice.posts] == [p["id"] for p in again["posts"]]

@@ -31,6 +31,8 @@ NOISE_KINDS: tuple[str, ...] = (
     "rating",
     "quote-mark",
     "chrome",
+    # found by the body dialects (see threadclean.strip.dialects)
+    "entity",
 )
 
 

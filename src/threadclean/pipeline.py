@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, NamedTuple
 
+import regex
+
 from . import patterns as p
 from .assemble import build_result, outside_posts
 from .config import Config
@@ -29,11 +31,11 @@ from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name, find_
 from .read.engines import find as find_engine
 from .result import CleanResult, Removal
 from .settle import settle
-from .spans import Input, Span, keep_disjoint, overlaps_any, read_pieces
+from .spans import Detector, Input, Span, keep_disjoint, overlaps_any, read_pieces
 from .split import Region, place_copies
 from .split.flat import split_posts
 from .split.limits import searchable, unsearched_lines
-from .strip import detect_noise
+from .strip import detect_noise, dialects
 
 _DEFAULT = Config()
 
@@ -50,6 +52,7 @@ class Reading:
     posts: list[list[PostSpan]] | None = None
     structure: list[list[Span]] = field(default_factory=list)  # per input: post headers, separators
     engine: Engine | None = None  # its detectors, and where its quote boxes close
+    dialect: str | None = "text"  # the markup of the bodies (strip.dialects); None: no markup at all
     whole_files: bool = True  # the inputs are whole files (a byte-order mark may open one), not post bodies
     title: str | None = None
     id: str | None = None
@@ -62,6 +65,7 @@ def clean_text(
     title: str | None = None,
     id: str | None = None,
     engine: str | None = "auto",
+    dialect: str | None = "auto",
 ) -> CleanResult:
     """Clean one thread given as one text: a flat dump, or a dump format an engine reads.
 
@@ -79,7 +83,8 @@ def clean_text(
     """
     if not isinstance(text, str):
         raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
-    return _clean(_read_texts([text], [None], _engine(text, engine), title=title, id=id), config or _DEFAULT)
+    reading = _read_texts([text], [None], _engine(text, engine), title=title, id=id, dialect=dialect)
+    return _clean(reading, config or _DEFAULT)
 
 
 def clean_thread(
@@ -89,17 +94,20 @@ def clean_thread(
     title: str | None = None,
     id: str | None = None,
     engine: str | None = "auto",
+    dialect: str | None = "auto",
 ) -> CleanResult:
     """Clean a thread given as posts: mappings with ``text`` (and optionally ``id``, ``author``,
     ``time``) or plain strings. A post without an id gets its 1-based position.
 
     ``engine`` names the format the bodies are in (a Stage1st body a scraper kept is cleaned as
     the Stage1st dump's posts are); ``"auto"`` tells it from the bodies, None reads them with no
-    engine's rules. Offsets in the result index each post's ``text`` (``input`` is the post's id).
+    engine's rules. ``dialect`` is the bodies' markup (``html``, ``bbcode``, ``markdown``,
+    ``text``; ``"auto"`` tells it from them, None reads no markup at all). Offsets in the result
+    index each post's ``text`` (``input`` is the post's id).
     """
     typed = _page_posts(posts)
     rules = find_for_posts([p.text for p in typed]) if engine == "auto" else by_name(engine) if engine else None
-    return _clean(_read_posts(typed, title=title, id=id, engine=rules), config or _DEFAULT)
+    return _clean(_read_posts(typed, title=title, id=id, engine=rules, dialect=dialect), config or _DEFAULT)
 
 
 def clean_pages(
@@ -110,6 +118,7 @@ def clean_pages(
     title: str | None = None,
     id: str | None = None,
     engine: str | None = "auto",
+    dialect: str | None = "auto",
 ) -> CleanResult:
     """Clean one thread saved as several pages, in order, as one thread: a quote on a later page
     collapses into the earlier page it came from.
@@ -129,10 +138,10 @@ def clean_pages(
     if len(names) != len(pages) or len(set(names)) != len(names):
         raise ConfigError("names: clean_pages needs one distinct name per page")
     if len(pages) == 1:
-        return clean_text(pages[0], config=config, title=title, id=id, engine=engine)
+        return clean_text(pages[0], config=config, title=title, id=id, engine=engine, dialect=dialect)
     if not pages:
-        return _clean(_read_posts([], title=title, id=id), config or _DEFAULT)
-    reading = _read_texts(list(pages), list(names), _engine(pages[0], engine), title=title, id=id)
+        return _clean(_read_posts([], title=title, id=id, dialect=dialect), config or _DEFAULT)
+    reading = _read_texts(list(pages), list(names), _engine(pages[0], engine), title=title, id=id, dialect=dialect)
     return _clean(reading, config or _DEFAULT)
 
 
@@ -190,11 +199,12 @@ def clean_read(threads: Sequence[Thread], *, names: Sequence[str], config: Confi
     first = threads[0]
     if all(t.text is None for t in threads):
         posts = [post for t in threads for post in t.posts]
-        return clean_thread(posts, config=config, title=first.title, id=first.id, engine=first.engine)
+        return clean_thread(posts, config=config, title=first.title, id=first.id, engine=first.engine,
+                            dialect=first.dialect)
     if any(t.text is None for t in threads):
         raise InputError("the pages of one thread are in different formats (JSON and text)", source=names[0])
     return clean_pages([t.text or "" for t in threads], names=names, config=config, title=first.title, id=first.id,
-                       engine=first.engine)
+                       engine=first.engine, dialect=first.dialect)
 
 
 def _engine(text: str, name: str | None) -> Engine | None:
@@ -205,20 +215,30 @@ def _engine(text: str, name: str | None) -> Engine | None:
 
 
 def _read_texts(texts: list[str], names: list[str | None], engine: Engine | None, *, title: str | None,
-                id: str | None) -> Reading:
+                id: str | None, dialect: str | None) -> Reading:
     """Texts as an engine reads them: a page's posts, a dump's posts, or (no engine) a flat dump."""
     documents = [engine.parse(text) for text in texts] if engine else []
     if documents and isinstance(documents[0], Page):  # saved pages: all their posts, in order
         posts = [post for d in documents if isinstance(d, Page) for post in d.posts]
-        return _read_posts(posts, title=title or documents[0].title, id=id, engine=engine)
+        return _read_posts(posts, title=title or documents[0].title, id=id, engine=engine, dialect=dialect)
     inputs, base = [], 0
     for name, text in zip(names, texts, strict=True):
         inputs.append(Input(name, text, base))
         base += len(text)
+    markup = _dialect(dialect, engine, texts)
     if not documents:
-        return Reading(inputs, title=title, id=id)
+        return Reading(inputs, dialect=markup, title=title, id=id)
     dumps = [d if isinstance(d, Dump) else Dump([]) for d in documents]
-    return Reading(inputs, [d.posts for d in dumps], [d.structure for d in dumps], engine, title=title, id=id)
+    return Reading(inputs, [d.posts for d in dumps], [d.structure for d in dumps], engine, markup, title=title, id=id)
+
+
+def _dialect(dialect: str | None, engine: Engine | None, texts: Sequence[str]) -> str | None:
+    """The dialect asked for, the engine's, or the one the texts show."""
+    if dialect != "auto":
+        if dialect is not None and dialect not in dialects.DIALECTS:
+            raise ConfigError(f"dialect: unknown dialect {dialect!r}; known: {', '.join(dialects.DIALECTS)}")
+        return dialect
+    return engine.dialect if engine and engine.dialect else dialects.tell(texts)
 
 
 def _page_posts(posts: Iterable[Mapping[str, Any] | str]) -> list[PagePost]:
@@ -242,7 +262,7 @@ def _opt_str(value: Any) -> str | None:
 
 
 def _read_posts(posts: Sequence[PagePost], *, title: str | None, id: str | None,
-                engine: Engine | None = None) -> Reading:
+                engine: Engine | None = None, dialect: str | None = "auto") -> Reading:
     """Posts whose bodies are the inputs: each one post, known before the search."""
     inputs, known, base = [], [], 0
     seen: set[str] = set()
@@ -253,7 +273,8 @@ def _read_posts(posts: Sequence[PagePost], *, title: str | None, id: str | None,
         inputs.append(Input(post.id, post.text, base, post.author, post.time))
         known.append([PostSpan(post.id, 0, len(post.text), post.author, post.time)])
         base += len(post.text)
-    return Reading(inputs, known, engine=engine, whole_files=False, title=title, id=id)
+    markup = _dialect(dialect, engine, [post.text for post in posts])
+    return Reading(inputs, known, engine=engine, dialect=markup, whole_files=False, title=title, id=id)
 
 
 class _Unit(NamedTuple):
@@ -269,8 +290,8 @@ class _Unit(NamedTuple):
 def _clean(reading: Reading, config: Config) -> CleanResult:
     """Read → strip → split → find → settle → assemble."""
     with collector_paused():
-        inputs, engine = reading.inputs, reading.engine
-        quote_end = engine.quote_end if engine else None
+        inputs = reading.inputs
+        quote_end = _quote_ends(reading)
         with phase("noise"):  # 2 strip
             markers = [[Span(m.start(), m.end(), "marker") for m in p.QUOTE_MARKER.finditer(r.raw)] for r in inputs]
             noise = _strip(reading, markers, config)
@@ -298,7 +319,7 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
                 outside = []
             place_copies(regions, copies, stream)
         with phase("settle"):  # 5 settle
-            settle(regions, config, quote_end=quote_end)
+            settle(regions, config, quote_ends=quote_end)
         with phase("assemble"):  # 6 assemble
             return build_result(inputs, regions, outside, title=reading.title, id=reading.id,
                                 flat=reading.posts is None, not_searched=limits)
@@ -320,7 +341,7 @@ def _strip(reading: Reading, markers: list[list[Span]], config: Config) -> list[
     separators) winning where they overlap."""
     # a byte-order mark is noise at the start of a file, not at the start of every post
     kinds = config.noise_kinds if reading.whole_files else config.noise_kinds - {"bom"}
-    extra = reading.engine.detectors if reading.engine else None
+    extra = _detectors(reading)
     noise = []
     for k, r in enumerate(reading.inputs):
         found = detect_noise(r.raw, kinds, protected=markers[k], extra=extra)
@@ -330,6 +351,19 @@ def _strip(reading: Reading, markers: list[list[Span]], config: Config) -> list[
             found = keep_disjoint(ordered + [s for s in found if not overlaps_any(s, ordered)])
         noise.append(found)
     return noise
+
+
+def _detectors(reading: Reading) -> list[tuple[str, Detector]]:
+    """The dialect's detectors and the engine's, as ``(kind, detector)`` pairs: where an engine
+    has its own detector of a kind, it reads that kind in its format instead of the dialect's."""
+    own = dict(reading.engine.detectors) if reading.engine else {}
+    return [(k, d) for k, d in dialects.detectors(reading.dialect) if k not in own] + list(own.items())
+
+
+def _quote_ends(reading: Reading) -> tuple[regex.Pattern[str], ...]:
+    """Where quotes end in this reading: the engine's quote boxes and the dialect's."""
+    engine = reading.engine.quote_end if reading.engine and reading.engine.quote_end else None
+    return ((engine,) if engine else ()) + tuple(q for q in dialects.quote_ends(reading.dialect) if q is not engine)
 
 
 def _known_regions(reading: Reading, noise: list[list[Span]], config: Config) -> tuple[list[Region], Any]:
@@ -349,7 +383,7 @@ def _known_regions(reading: Reading, noise: list[list[Span]], config: Config) ->
 
 
 def _region_segments(
-    regions: list[Region], markers: list[list[Span]], quote_end: Any
+    regions: list[Region], markers: list[list[Span]], quote_end: Sequence[regex.Pattern[str]]
 ) -> tuple[list[Segment], list[int]]:
     """The searched regions' words as stream segments, cut at quote markers and where quote
     boxes close (a quote marker of threadclean's own layout stands where a quote was: no copy
@@ -373,7 +407,7 @@ def _region_segments(
 
 def _flat_segments(
     inputs: list[Input], noise: list[list[Span]], markers: list[list[Span]], cut: list[list[tuple[int, int]]],
-    quote_end: Any,
+    quote_end: Sequence[regex.Pattern[str]],
 ) -> tuple[list[Segment], list[int]]:
     """A flat dump's words as stream segments (its posts are not known yet): each input cut at
     quote markers, at the lines the caps leave out and where quote boxes close."""

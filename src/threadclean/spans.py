@@ -197,8 +197,11 @@ class TextView:
         i = bisect.bisect_right(self._starts, offset) - 1
         return self._raw[i] + offset - self._starts[i]
 
-    def raw_spans(self, start: int, end: int, kind: str, header: QuoteHeader | None = None) -> list[Span]:
-        """The view's ``[start, end)`` as raw spans: one per kept piece it touches."""
+    def raw_spans(
+        self, start: int, end: int, kind: str, header: QuoteHeader | None = None, replacement: str | None = None
+    ) -> list[Span]:
+        """The view's ``[start, end)`` as raw spans: one per kept piece it touches (a span with a
+        ``replacement`` stays whole only where it touches one piece; it is dropped otherwise)."""
         out: list[Span] = []
         if end <= start:
             return out
@@ -210,4 +213,6 @@ class TextView:
             out.append(Span(raw, raw + stop - start, kind, header))
             start = stop
             i += 1
+        if replacement is not None:
+            return [Span(out[0].start, out[0].end, kind, header, replacement)] if len(out) == 1 else []
         return out

@@ -134,8 +134,10 @@ def split_at(record: Input, pieces: Iterable[Piece], breaks: list[tuple[int, int
     return out
 
 
-def quote_ends(raw: str, start: int, end: int, quote_end: regex.Pattern[str] | None) -> list[tuple[int, int]]:
-    """Where the quote boxes of a format close in ``raw[start:end]``: no copy runs on past one."""
-    if quote_end is None:
+def quote_ends(raw: str, start: int, end: int, patterns: Sequence[regex.Pattern[str]]) -> list[tuple[int, int]]:
+    """Where the quotes of a format close in ``raw[start:end]`` (its quote boxes, the end of a
+    block of ``>`` lines): no copy runs on past one."""
+    if not patterns:
         return []
-    return [m.span() for m in quote_end.finditer(raw, start, end)]
+    found = [m.span() for pattern in patterns for m in pattern.finditer(raw, start, end)]
+    return sorted(found) if len(patterns) > 1 else found

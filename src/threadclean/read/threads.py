@@ -19,7 +19,8 @@ class Thread:
     """A thread as read: either one ``text`` (a flat dump) or ``posts`` (JSON, JSON Lines, layout)."""
 
     text: str | None = None
-    engine: str | None = "auto"  # for a text: the engine that reads it (None: a flat dump)
+    engine: str | None = "auto"  # the engine that reads it (None: none; for a text, a flat dump)
+    dialect: str | None = "auto"  # the bodies' markup (None: none, as in threadclean's own layout)
     posts: list[Any] = field(default_factory=list)
     title: str | None = None
     id: str | None = None
@@ -64,7 +65,7 @@ def parse(text: str, *, source: str | None = None, input_format: str = "auto") -
         return Thread(text=text, engine=kind)
     if kind == "layout":  # threadclean's own output: its posts hold no format's markup any more
         doc = layout.parse(text)
-        return Thread(posts=doc["posts"], title=doc["title"], engine=None)
+        return Thread(posts=doc["posts"], title=doc["title"], engine=None, dialect=None)
     if kind == "jsonl":
         posts = []
         for n, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):

@@ -3,6 +3,8 @@ nothing changes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import regex
 
 from .. import patterns as p
@@ -18,7 +20,7 @@ _MAX_ROUNDS = 5  # rounds after the first search only the posts the one before c
 _PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout's marker will
 
 
-def settle(regions: list[Region], config: Config, *, quote_end: regex.Pattern[str] | None = None) -> None:
+def settle(regions: list[Region], config: Config, *, quote_ends: Sequence[regex.Pattern[str]] = ()) -> None:
     """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
 
     Taking quotes and noise out joins text that stood apart, and that can make more noise or
@@ -56,7 +58,7 @@ def settle(regions: list[Region], config: Config, *, quote_end: regex.Pattern[st
                 if not region.searched:
                     continue
                 if changed[k] or k not in read:  # an unchanged region reads as the round before
-                    read[k] = _segments_of(region, quote_end)
+                    read[k] = _segments_of(region, quote_ends)
                 segments += read[k]
                 focus += [changed[k]] * len(read[k])
             again = build_stream(segments)
@@ -68,7 +70,7 @@ def settle(regions: list[Region], config: Config, *, quote_end: regex.Pattern[st
             return
 
 
-def _segments_of(region: Region, quote_end: regex.Pattern[str] | None) -> list[Segment]:
+def _segments_of(region: Region, quote_end: Sequence[regex.Pattern[str]]) -> list[Segment]:
     """A region's own words as the repeat finder reads them: cut where a quote stood, at quote
     markers (no text, and no copy spans one, as in the first search) and where a quote box closes."""
     pieces, quotes = own_pieces(region)

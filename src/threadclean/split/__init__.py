@@ -77,6 +77,7 @@ def place_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> N
     raw = np.asarray([(r.record.base + r.start, r.record.base + r.end) for r in regions], dtype=np.int64)
     bounds = stream.at_or_after_all(raw.reshape(-1)).reshape(-1, 2).tolist() if regions else []
     firsts = [b[0] for b in bounds]
+    replaced = _Replaced(regions)
     for copy in copies:
         k = max(0, bisect.bisect_right(firsts, copy.target_start) - 1)
         while k < len(regions) and bounds[k][0] < copy.target_end:
@@ -84,10 +85,33 @@ def place_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> N
             if b - a >= 2:
                 s0 = min(copy.source_end - 1, copy.source_start + (a - copy.target_start))
                 s1 = copy.source_end if b == copy.target_end else max(s0 + 1, min(copy.source_end, s0 + b - a))
-                g0, g1 = stream.raw_range(a, b)
-                h0, h1 = stream.raw_range(s0, s1)
+                g0, g1 = replaced.widen(*stream.raw_range(a, b))
+                h0, h1 = replaced.widen(*stream.raw_range(s0, s1))
                 base = regions[k].record.base
                 quoted = int(stream.to_raw[copy.quoted]) if copy.quoted is not None else None
                 regions[k].add_copy(PlacedCopy(g0 - base, g1 - base, h0, h1, copy.similarity, copy.explicit,
                                                copy.header, quoted, copy.header_at))
             k += 1
+
+
+class _Replaced:
+    """The thread's replaced noise spans (an entity read as its character), in thread offsets:
+    the only noise whose place the stream holds, so the only noise a copy's end can fall in."""
+
+    def __init__(self, regions: list[Region]) -> None:
+        spans = sorted({(r.record.base + n.start, r.record.base + n.end) for r in regions for n in r.noise
+                        if n.replacement is not None})
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def widen(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` grown to hold whole every replaced span it cuts."""
+        if not self.starts:
+            return start, end
+        k = bisect.bisect_right(self.starts, start) - 1
+        if k >= 0 and start < self.ends[k]:
+            start = self.starts[k]
+        k = bisect.bisect_left(self.starts, end) - 1
+        if k >= 0 and end < self.ends[k]:
+            end = self.ends[k]
+        return start, end

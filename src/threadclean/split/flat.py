@@ -85,5 +85,13 @@ def split_posts(text: str, noise: list[Span], quote_ends: dict[int, int]) -> lis
             continue
         if pending is not None and content(max(a, pending), b):
             pending = None
-    trimmed = [_trim(text, a, b, noise, content.starts) for a, b in regions]
-    return [(a, b) for a, b in trimmed if b > a]
+    out: list[tuple[int, int]] = []
+    for a, b in regions:
+        a, b = _trim(text, a, b, noise, content.starts)
+        if b <= a:
+            continue
+        if out and a < out[-1][1]:  # noise over several lines (a style sheet) joins them in one stretch
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

@@ -8,11 +8,12 @@ are in ``detectors``; an engine brings its own for what its format alone writes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from .. import patterns as p
 from ..spans import Detector, Span, TextView, keep_disjoint, overlaps_any
+from . import bbcode, html, lines, markdown
 from .detectors import (
     find_bom,
     find_copy_buttons,
@@ -54,6 +55,20 @@ TRIGGERS: dict[Detector, tuple[str, ...]] = {
     find_quote_headers: ("发表于", "原帖由"),
     find_copy_buttons: ("复制链接", "复制代码"),
     find_move_notes: ("本主题由",),
+    # the dialects' (see dialects.py)
+    html.find_markup: ("<", "&nbsp;"),
+    html.find_entities: ("&",),
+    html.find_smiley_images: ("<img", "<IMG"),
+    html.find_hidden_jammer: ("jammer", "display"),
+    html.find_quote_boxes: ("<blockquote", "<BLOCKQUOTE", "quote", "bbc-block"),
+    lines.find_quote_marks: (">",),
+    lines.find_quote_blocks: (">",),
+    bbcode.find_tags: ("[",),
+    bbcode.find_smileys: ("[s:",),
+    bbcode.find_quote_openings: ("[quote", "[QUOTE", "[Quote"),
+    markdown.find_link_syntax: ("](",),
+    markdown.find_image_syntax: ("](",),
+    markdown.find_emphasis: ("**", "__", "~~"),
 }
 # any trigger, overlapping ones too: one scan of a post tells which detectors may fire
 _ANY_TRIGGER = p.regex.compile("|".join(p.regex.escape(t) for ts in TRIGGERS.values() for t in ts))
@@ -78,16 +93,18 @@ def detect_noise(
     kinds: Collection[str],
     *,
     protected: Iterable[Span] = (),
-    extra: Mapping[str, Detector] | None = None,
+    extra: Mapping[str, Detector] | Sequence[tuple[str, Detector]] | None = None,
 ) -> list[Span]:
     """Every noise span of the given kinds in ``text``, sorted and disjoint.
 
     ``protected`` spans (quote markers of threadclean's own layout) are never noise: they stay
     in the text the detectors read, and nothing that touches them is taken out. ``extra`` adds
-    an engine's own detectors (by kind; they run when their kind is chosen, like the others).
+    a dialect's and an engine's own detectors, as ``(kind, detector)`` pairs (or a mapping by
+    kind); they run when their kind is chosen, like the others, after the built-in ones.
     """
     keep = sorted(protected)
-    detectors = _chosen(frozenset(kinds), tuple((extra or {}).items()))
+    pairs = tuple(extra.items()) if isinstance(extra, Mapping) else tuple(extra or ())
+    detectors = _chosen(frozenset(kinds), pairs)
     found: list[Span] = []
     for _ in range(_MAX_PASSES):
         # a cut quote's " ..." is found by looking back to its header, so that detector reads
@@ -105,7 +122,7 @@ def detect_noise(
                 if present[read].isdisjoint(triggers):
                     continue
             for span in detector(read.text):
-                fresh.extend(read.raw_spans(span.start, span.end, span.kind, span.header))
+                fresh.extend(read.raw_spans(span.start, span.end, span.kind, span.header, span.replacement))
         if not fresh:
             break
         fresh = [s for s in fresh if not overlaps_any(s, found) and not overlaps_any(s, keep)]

@@ -78,6 +78,7 @@ class Engine:
     detectors: Mapping[str, Detector] = field(default_factory=dict)  # by the kind each finds
     quote_end: regex.Pattern[str] | None = None  # where a quote box closes: a copy stops there
     sniff_posts: Callable[[Sequence[str]], bool] | None = None  # bodies of this format, given as posts
+    dialect: str | None = None  # the markup of its bodies (threadclean.strip.dialects); None: told from them
 
     @property
     def kinds(self) -> frozenset[str]:

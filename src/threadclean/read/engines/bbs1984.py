@@ -99,4 +99,4 @@ def parse(text: str) -> Dump:
 
 
 ENGINE = Engine("1984bbs-md", sniff, parse, {"quote-mark": find_quote_marks, "chrome": find_chrome},
-                sniff_posts=any_body(_BODY))
+                sniff_posts=any_body(_BODY), dialect="markdown")

@@ -109,4 +109,5 @@ ENGINE = Engine(
      "quote-header": find_linked_headers},
     QUOTE_END,
     any_body(_BODY),
+    "html",
 )

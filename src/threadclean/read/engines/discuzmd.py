@@ -72,4 +72,5 @@ ENGINE = Engine(
     "discuz-md", sniff, parse,
     {**h.DETECTORS, "quote-header": find_quote_headers, "quote-truncation": dz.find_cut_quotes}, QUOTE_END,
     any_body(_SNIFF),
+    "html",
 )

@@ -69,4 +69,4 @@ def parse(text: str) -> Dump:
     return Dump(posts, structure)
 
 
-ENGINE = Engine("email", sniff, parse, {"quote-mark": find_quote_marks})
+ENGINE = Engine("email", sniff, parse, {"quote-mark": find_quote_marks}, dialect="text")

@@ -157,4 +157,5 @@ ENGINE = Engine(
     },
     QUOTE_END,
     any_body(_BODY),
+    "html",
 )

@@ -157,21 +157,22 @@ def parse_smf(text: str) -> Page:
 SOMETHINGAWFUL = Engine(
     "somethingawful-html", lambda t: '<table class="post' in t[:500_000] and "postbody" in t[:500_000],
     parse_somethingawful, {**h.DETECTORS, "quote-header": quote_headers(SA_QUOTE)}, QUOTE_END, any_body(SA_QUOTE),
+    "html",
 )
 VBULLETIN = Engine(
     "vbulletin-html", lambda t: 'id="post_message_' in t[:800_000], parse_vbulletin,
-    {**h.DETECTORS, "quote-header": quote_headers(VB_QUOTE)}, QUOTE_END, any_body(VB_QUOTE),
+    {**h.DETECTORS, "quote-header": quote_headers(VB_QUOTE)}, QUOTE_END, any_body(VB_QUOTE), "html",
 )
 PHPBB = Engine(
     "phpbb-html", lambda t: 'class="postbody"' in t[:800_000] and "viewtopic.php" in t[:800_000], parse_phpbb,
-    {**h.DETECTORS, "quote-header": quote_headers(PHPBB_QUOTE)}, QUOTE_END, any_body(PHPBB_QUOTE),
+    {**h.DETECTORS, "quote-header": quote_headers(PHPBB_QUOTE)}, QUOTE_END, any_body(PHPBB_QUOTE), "html",
 )
 XENFORO = Engine(
     "xenforo-html", lambda t: "js-post-" in t[:800_000] and "bbWrapper" in t[:800_000], parse_xenforo,
-    {**h.DETECTORS, "quote-header": _xf_headers, "chrome": _xf_expand}, QUOTE_END, any_body(XF_QUOTE),
+    {**h.DETECTORS, "quote-header": _xf_headers, "chrome": _xf_expand}, QUOTE_END, any_body(XF_QUOTE), "html",
 )
 SMF = Engine(
     "smf-html", lambda t: 'class="post_wrapper"' in t[:800_000] and 'id="msg_' in t[:800_000], parse_smf,
-    {**h.DETECTORS, "quote-header": quote_headers(SMF_QUOTE)}, QUOTE_END, any_body(SMF_QUOTE),
+    {**h.DETECTORS, "quote-header": quote_headers(SMF_QUOTE)}, QUOTE_END, any_body(SMF_QUOTE), "html",
 )
 ENGINES = (SOMETHINGAWFUL, VBULLETIN, PHPBB, XENFORO, SMF)

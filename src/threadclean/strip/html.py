@@ -1,0 +1,211 @@
+"""The HTML dialect: what a post body written in HTML holds besides its words, wherever the body
+came from (a saved page, a Markdown export that kept the HTML, a scraper's JSON).
+
+Tags are markup, except a content image, which is part of what was posted and stays; a
+smiley or an avatar image is noise; ``<script>`` and ``<style>`` go element and all; entities
+read as their character; a line-break tag reads as a line break. A quote box (``<blockquote>``,
+``<aside class="quote">``, ``<div class="quote">``) is a quote: its header is the attribution
+at its top ("X wrote:", "X said:", a Discourse title "X:", a ``data-username``). A box that names
+no one is only markup: its words are found, or not, as any unmarked copy is.
+"""
+
+from __future__ import annotations
+
+import html as std_html
+
+import regex
+
+from ..spans import QuoteHeader, Span, spans_of
+from .attributions import attribution
+
+# A tag: "<br />", "<div class=\"quote\">", "</blockquote>", "<img src=... smilieid=\"1\">",
+# "<!-- comment -->". Attributes are bounded but long (a data URI in a src runs to kilobytes).
+TAG = regex.compile(
+    r"<(?:/?[A-Za-z][A-Za-z0-9-]{0,15}+(?:\s[^<>]{0,100000}+)?/?|!--[^>]{0,100000}?--|![A-Za-z][^<>]{0,400})>"
+)
+
+# An entity: "&amp;", "&lt;", "&#39;", "&#x27;"; "&nbsp;" is layout and reads as a space.
+ENTITY = regex.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+# Elements whose body is never words: scripts, styles, templates ("<script>var a = 1;</script>").
+SCRIPT = regex.compile(r"(?si)<(script|style|template|noscript)\b[^<>]{0,10000}+>.{0,1000000}?</\1\s*+>")
+
+# An image that is no content: a smiley or emoji ("smilieid", "/smilies/", "/smiley/",
+# 'class="emoji"', "/emoticons/"), or an avatar ('class="avatar"', "/user_avatar/", gravatar).
+SMILEY_IMG = regex.compile(
+    r"<img\s[^<>]{0,4000}?(?:smilieid=|/smil(?:ey|ies?)/|/smile/|/emoji/|/emoticons?/|class=\"[^\"<>]{0,80}\bemoji\b)"
+    r"[^<>]{0,4000}>"
+)
+AVATAR_IMG = regex.compile(r"<img\s[^<>]{0,4000}?(?:\bavatar\b|/user_avatar/|gravatar\.com)[^<>]{0,4000}>")
+IMG = regex.compile(r"<img\s[^<>]{0,8000}>")
+
+# Jammer the page hides from readers (Discuz X): <font class="jammer">7 @/ A5 |, [</font>,
+# <span style="display:none">8 f! W5 a( @0 d* a</span>. The element is a leaf: no tag inside.
+HIDDEN = regex.compile(
+    r"<font\s[^<>]{0,200}?class=\"jammer\"[^<>]{0,200}>[^<]{0,400}</font>"
+    r"|<span\s[^<>]{0,200}?style=\"display:\s?none;?\"[^<>]{0,200}>[^<]{0,400}</span>"
+)
+
+# Tags after which the text goes on on a new line: "<br>", "</p>", "</div>", "</li>", "</h2>".
+_BREAKS = regex.compile(r"(?i)<br\b|</(?:p|div|li|h[1-6]|tr|pre|blockquote|aside|table|ul|ol|dd|dt)\b")
+
+# The opening of a quote box: "<blockquote>", '<aside class="quote no-group" data-username="X"',
+# '<div class="quote">', '<div class="bbcode_quote">'; not the parts inside one
+# ('class="quote-controls"', 'class="quoteheader"').
+QUOTE_BOX = regex.compile(
+    r"(?i)<blockquote\b[^<>]{0,4000}>"
+    r"|<(?:aside|div)\s[^<>]{0,400}?class=\"(?:[^\"<>]{0,80}\s)?(?:quote|bbcode_quote|bbc-block|quotecontent)(?:\s[^\"<>]{0,80})?\"[^<>]{0,4000}>"
+)
+# Where a quote box closes: the quote stops there, whatever the reply's first words are.
+QUOTE_END = regex.compile(r"(?i)</blockquote\s*+>")
+_ATTR = regex.compile(
+    r"""(?i)\b(?P<name>data-username|data-author|data-quote|data-post|data-post-id|data-source|cite|data-full)"""
+    r"""\s*=\s*"(?P<value>[^"<>]{0,400})\""""
+)
+_POST_IN = regex.compile(r"(?:#p|[?&]p=|#post|postid=|post[:=] ?|pid=)(?P<post>\d{1,12})")
+_LEADING = 600  # characters of a quote box read for its attribution
+_WORDS = regex.compile(r"\S")
+
+
+def find_markup(text: str) -> list[Span]:
+    """Tags (not content images), ``&nbsp;``, and script or style elements whole; a line-break
+    tag reads as a line break where none follows it.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = '<p>Hi <a href="/u/ann">@ann</a></p><script>x()</script><img src="cat.jpg">'
+    >>> [(text[s.start:s.end], s.replacement) for s in find_markup(text)][:4]
+    [('<p>', None), ('<a href="/u/ann">', None), ('</a>', None), ('</p>', '\\n')]
+    >>> remove_spans(text, find_markup(text))
+    'Hi @ann<img src="cat.jpg">'
+    """
+    out: list[Span] = []
+    scripts = spans_of(SCRIPT, "markup", text)
+    out += scripts
+    taken = [(s.start, s.end) for s in scripts]
+    ti = 0
+    for m in TAG.finditer(text):
+        while ti < len(taken) and taken[ti][1] <= m.start():
+            ti += 1
+        if ti < len(taken) and taken[ti][0] <= m.start() < taken[ti][1]:
+            continue  # inside a script, taken whole
+        tag = m.group()
+        if tag[:4].lower() == "<img" and not (SMILEY_IMG.fullmatch(tag) or AVATAR_IMG.fullmatch(tag)):
+            continue  # a content image is what was posted
+        if SMILEY_IMG.fullmatch(tag):
+            continue  # a smiley: find_smiley_images
+        breaks = _BREAKS.match(tag) is not None and not text.startswith("\n", m.end())
+        out.append(Span(m.start(), m.end(), "markup", replacement="\n" if breaks else None))
+    out += [Span(m.start(), m.end(), "markup", replacement=" ") for m in regex.finditer(r"&nbsp;", text)]
+    return sorted(out)
+
+
+def find_entities(text: str) -> list[Span]:
+    """Entities, each read as the character it stands for (``&amp;`` as ``&``); offsets still
+    index the raw text. ``&nbsp;`` is markup (see ``find_markup``), an unknown name stays.
+
+    >>> [(s.start, s.replacement) for s in find_entities("L &amp; R &#39;x&#39; &bogus;")]
+    [(2, '&'), (10, "'"), (16, "'")]
+    """
+    out = []
+    for m in ENTITY.finditer(text):
+        if m.group() == "&nbsp;":
+            continue
+        char = std_html.unescape(m.group())
+        if char != m.group() and len(char) <= len(m.group()) and char.isprintable():
+            out.append(Span(m.start(), m.end(), "entity", replacement=char))
+    return out
+
+
+def find_smiley_images(text: str) -> list[Span]:
+    """Smiley and emoji images (a content image stays).
+
+    >>> find_smiley_images('好<img src="https://static.example/image/smiley/face2017/001.png">')[0].kind
+    'smiley'
+    """
+    return spans_of(SMILEY_IMG, "smiley", text)
+
+
+def find_hidden_jammer(text: str) -> list[Span]:
+    """Jammer strings the page hides with a class or a style, element and all.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = '好<font class="jammer">7 @/ A5 |, [</font><br />'
+    >>> remove_spans(text, find_hidden_jammer(text))
+    '好<br />'
+    """
+    return spans_of(HIDDEN, "jammer", text)
+
+
+def find_quote_boxes(text: str) -> list[Span]:
+    """The header of every quote box that names whom it quotes: its attribution ("X wrote:", a
+    title "X:"), or its opening tag where only its attributes name them (``data-username``, a
+    ``cite`` link to the post). A box inside another box's top (a Discourse ``<aside>`` and its
+    ``<blockquote>``) is the same quote; a box that names no one has no header.
+
+    >>> html = '<aside class="quote" data-username="ann" data-post="3"><div class="title">ann:</div>'
+    >>> html += '<blockquote><p>words</p></blockquote></aside><blockquote>unnamed</blockquote>'
+    >>> [(html[s.start:s.end], s.header) for s in find_quote_boxes(html)]
+    [('ann:', QuoteHeader(author='ann', time=None, post='3'))]
+    """
+    out: list[Span] = []
+    last_text = -1  # where the words of the last box began: a box before them is part of it
+    for box in QUOTE_BOX.finditer(text):
+        if box.start() < last_text:
+            continue
+        attrs = {m["name"].lower(): std_html.unescape(m["value"]) for m in _ATTR.finditer(box.group())}
+        title, first = _leading_text(text, box.end())
+        header = attribution(title[2], titled=True) if title else None
+        author = attrs.get("data-username") or attrs.get("data-author") or attrs.get("data-quote")
+        post = _linked_post(attrs)
+        if header is not None and title is not None:
+            named = QuoteHeader(author or header.author, header.time, post)
+            out.append(Span(title[0], title[1], "quote-header", named))
+            last_text = _after_words(text, title[1])
+        else:
+            if author or post:
+                out.append(Span(box.start(), box.end(), "quote-header", QuoteHeader(author or "", None, post)))
+            last_text = first
+    return out
+
+
+def _linked_post(attrs: dict[str, str]) -> str | None:
+    """The post a quote box's attributes link: ``data-post="3"``, ``data-source="post: 12"``,
+    ``cite="./viewtopic.php?p=48390#p48390"``."""
+    for name in ("data-post", "data-post-id", "data-source", "cite"):
+        value = attrs.get(name)
+        if value:
+            m = _POST_IN.search("#p" + value if value.isdigit() else value)
+            if m:
+                return m["post"]
+    return None
+
+
+def _leading_text(text: str, at: int) -> tuple[tuple[int, int, str] | None, int]:
+    """The first stretch of visible text after ``at`` (over tags and white space) when it is
+    short and ends where a line or a block does (an attribution's place), and where the
+    first visible text after ``at`` starts."""
+    end = min(len(text), at + _LEADING)
+    i = at
+    while i < end:
+        if text[i] == "<":
+            tag = TAG.match(text, i)
+            if tag is None:
+                break
+            i = tag.end()
+        elif text[i].isspace():
+            i += 1
+        else:
+            break
+    first = i
+    stop = text.find("<", first, end)
+    line = text.find("\n", first, end)
+    cut = min(x for x in (stop, line, end) if x >= 0)
+    stretch = text[first:cut]
+    if not stretch.strip() or len(stretch) > 240:
+        return None, first
+    return (first, first + len(stretch.rstrip()), stretch), first
+
+
+def _after_words(text: str, at: int) -> int:
+    """Where the next visible words after ``at`` begin (over tags and white space)."""
+    return _leading_text(text, at)[1]
