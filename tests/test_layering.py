@@ -11,7 +11,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "threadclean"
 
-BASE = {"errors", "patterns", "spans", "perf", "config", "layout", "result", "rebuild"}
+BASE = {"errors", "patterns", "spans", "perf", "config", "layout", "result", "rebuild", "attributions"}
 # what each part of the package may import from the package (besides itself)
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
@@ -22,8 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     "layout": {"patterns", "result"},  # result for its type only
     "result": {"perf", "spans", "layout"},
     "rebuild": set(),
-    "read": {"errors", "patterns", "spans", "config", "layout"},  # stage 1: knows no later stage
-    "strip": {"patterns", "spans"},  # stage 2: knows no reader
+    "attributions": {"spans"},
+    "read": {"errors", "patterns", "spans", "config", "layout", "attributions"},  # stage 1: knows no later stage
+    "strip": {"patterns", "spans", "attributions"},  # stage 2: knows no reader
     "find": {"config", "patterns", "spans", "perf"},  # stage 4: knows no reader, no engine, no post
     "split": {"config", "patterns", "spans", "find"},  # stage 3: places the finder's copies in posts
     "settle": {"config", "patterns", "spans", "perf", "find", "split", "strip"},

@@ -33,6 +33,8 @@ NOISE_KINDS: tuple[str, ...] = (
     "chrome",
     # found by the body dialects (see threadclean.strip.dialects)
     "entity",
+    # found across the posts of a thread read by the generic reader (threadclean.strip.boilerplate)
+    "boilerplate",
 )
 
 

@@ -29,6 +29,7 @@ from .perf import collector_paused, phase
 from .read import Thread, read_bytes
 from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name, find_for_posts
 from .read.engines import find as find_engine
+from .read.generic import read_structure
 from .result import CleanResult, Removal
 from .settle import settle
 from .spans import Detector, Input, Span, keep_disjoint, overlaps_any, read_pieces
@@ -36,6 +37,7 @@ from .split import Region, place_copies
 from .split.flat import split_posts
 from .split.limits import searchable, unsearched_lines
 from .strip import detect_noise, dialects
+from .strip.boilerplate import find_boilerplate
 
 _DEFAULT = Config()
 
@@ -53,6 +55,7 @@ class Reading:
     structure: list[list[Span]] = field(default_factory=list)  # per input: post headers, separators
     engine: Engine | None = None  # its detectors, and where its quote boxes close
     dialect: str | None = "text"  # the markup of the bodies (strip.dialects); None: no markup at all
+    reader: str = "flat"  # what read it: an engine's name, "generic" (template lines), "flat", "posts"
     whole_files: bool = True  # the inputs are whole files (a byte-order mark may open one), not post bodies
     title: str | None = None
     id: str | None = None
@@ -83,7 +86,7 @@ def clean_text(
     """
     if not isinstance(text, str):
         raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
-    reading = _read_texts([text], [None], _engine(text, engine), title=title, id=id, dialect=dialect)
+    reading = _read_texts([text], [None], engine, title=title, id=id, dialect=dialect)
     return _clean(reading, config or _DEFAULT)
 
 
@@ -141,7 +144,7 @@ def clean_pages(
         return clean_text(pages[0], config=config, title=title, id=id, engine=engine, dialect=dialect)
     if not pages:
         return _clean(_read_posts([], title=title, id=id, dialect=dialect), config or _DEFAULT)
-    reading = _read_texts(list(pages), list(names), _engine(pages[0], engine), title=title, id=id, dialect=dialect)
+    reading = _read_texts(list(pages), list(names), engine, title=title, id=id, dialect=dialect)
     return _clean(reading, config or _DEFAULT)
 
 
@@ -208,28 +211,42 @@ def clean_read(threads: Sequence[Thread], *, names: Sequence[str], config: Confi
 
 
 def _engine(text: str, name: str | None) -> Engine | None:
-    """The engine that reads ``text``: the one named, the one whose format it is (``auto``), or none."""
+    """The engine that reads ``text``: the one named, the one whose format it is (``auto``), or
+    none (``generic``: no engine, the generic reader; None: no engine, a flat dump)."""
     if name == "auto":
         return find_engine(text)
-    return by_name(name) if name else None
+    return by_name(name) if name and name != GENERIC else None
 
 
-def _read_texts(texts: list[str], names: list[str | None], engine: Engine | None, *, title: str | None,
+#: The name that asks for the generic reader (engines off): posts from the dump's own template lines.
+GENERIC = "generic"
+
+
+def _read_texts(texts: list[str], names: list[str | None], engine_name: str | None, *, title: str | None,
                 id: str | None, dialect: str | None) -> Reading:
-    """Texts as an engine reads them: a page's posts, a dump's posts, or (no engine) a flat dump."""
-    documents = [engine.parse(text) for text in texts] if engine else []
+    """Texts as an engine reads them (a page's posts, a dump's posts), or with no engine as the
+    generic reader reads them (posts between template lines), or as a flat dump."""
+    engine = _engine(texts[0], engine_name)
+    documents: list[Dump | Page] = [engine.parse(text) for text in texts] if engine else []
+    reader = engine.name if engine else "flat"
+    if engine is None and engine_name in ("auto", GENERIC):
+        found = [read_structure(text) for text in texts]
+        if all(d is not None for d in found):
+            documents, reader = [d for d in found if d is not None], GENERIC
     if documents and isinstance(documents[0], Page):  # saved pages: all their posts, in order
         posts = [post for d in documents if isinstance(d, Page) for post in d.posts]
-        return _read_posts(posts, title=title or documents[0].title, id=id, engine=engine, dialect=dialect)
+        return _read_posts(posts, title=title or documents[0].title, id=id, engine=engine, dialect=dialect,
+                           reader=reader)
     inputs, base = [], 0
     for name, text in zip(names, texts, strict=True):
         inputs.append(Input(name, text, base))
         base += len(text)
     markup = _dialect(dialect, engine, texts)
     if not documents:
-        return Reading(inputs, dialect=markup, title=title, id=id)
+        return Reading(inputs, dialect=markup, reader=reader, title=title, id=id)
     dumps = [d if isinstance(d, Dump) else Dump([]) for d in documents]
-    return Reading(inputs, [d.posts for d in dumps], [d.structure for d in dumps], engine, markup, title=title, id=id)
+    return Reading(inputs, [d.posts for d in dumps], [d.structure for d in dumps], engine, markup, reader,
+                   title=title, id=id)
 
 
 def _dialect(dialect: str | None, engine: Engine | None, texts: Sequence[str]) -> str | None:
@@ -262,7 +279,7 @@ def _opt_str(value: Any) -> str | None:
 
 
 def _read_posts(posts: Sequence[PagePost], *, title: str | None, id: str | None,
-                engine: Engine | None = None, dialect: str | None = "auto") -> Reading:
+                engine: Engine | None = None, dialect: str | None = "auto", reader: str = "posts") -> Reading:
     """Posts whose bodies are the inputs: each one post, known before the search."""
     inputs, known, base = [], [], 0
     seen: set[str] = set()
@@ -274,7 +291,7 @@ def _read_posts(posts: Sequence[PagePost], *, title: str | None, id: str | None,
         known.append([PostSpan(post.id, 0, len(post.text), post.author, post.time)])
         base += len(post.text)
     markup = _dialect(dialect, engine, [post.text for post in posts])
-    return Reading(inputs, known, engine=engine, dialect=markup, whole_files=False, title=title, id=id)
+    return Reading(inputs, known, engine=engine, dialect=markup, reader=reader, whole_files=False, title=title, id=id)
 
 
 class _Unit(NamedTuple):
@@ -298,6 +315,10 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
         with phase("split"):  # 3 split: the posts known before the search, and what of them is searched
             if reading.posts is not None:
                 regions, limits = _known_regions(reading, noise, config)
+                # across the posts of a dump or JSON no engine knows (not threadclean's own layout,
+                # whose posts hold no noise any more)
+                if "boilerplate" in config.noise_kinds and reading.engine is None and reading.dialect is not None:
+                    _add_boilerplate(regions)
                 segments, owner = _region_segments(regions, markers, quote_end)
                 units = [_Unit(r.record.base, r.noise, r.record.author, r.record.time, r.id) for r in regions]
             else:
@@ -351,6 +372,16 @@ def _strip(reading: Reading, markers: list[list[Span]], config: Config) -> list[
             found = keep_disjoint(ordered + [s for s in found if not overlaps_any(s, ordered)])
         noise.append(found)
     return noise
+
+
+def _add_boilerplate(regions: list[Region]) -> None:
+    """Lines that recur across the posts of a thread no engine read (signatures, footers, notices):
+    noise of their own kind, where no other noise stands."""
+    found = find_boilerplate([(r.record.raw, r.start, r.end) for r in regions])
+    for region, spans in zip(regions, found, strict=True):
+        fresh = [s for s in spans if not overlaps_any(s, region.noise)]
+        if fresh:
+            region.add_noise(fresh)
 
 
 def _detectors(reading: Reading) -> list[tuple[str, Detector]]:

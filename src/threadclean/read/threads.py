@@ -11,7 +11,7 @@ from .. import layout
 from ..errors import ConfigError, FormatError
 from . import engines
 
-INPUT_FORMATS = ("auto", "text", "json", "jsonl", "layout", *engines.names())
+INPUT_FORMATS = ("auto", "text", "generic", "json", "jsonl", "layout", *engines.names())
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,14 @@ def _json_error(e: json.JSONDecodeError, source: str | None, line_offset: int = 
 def parse(text: str, *, source: str | None = None, input_format: str = "auto") -> Thread:
     """The thread in ``text``, read as ``input_format``: ``auto`` tells JSON and the layout by
     the first characters and leaves a text's engine to be told from the text; ``text`` is a
-    flat dump; an engine's name reads the text with that engine."""
+    flat dump; ``generic`` reads a text with no engine, its posts told from its template lines;
+    an engine's name reads the text with that engine."""
     if input_format not in INPUT_FORMATS:
         raise ConfigError(f"input_format: unknown format {input_format!r}; known: {', '.join(INPUT_FORMATS)}")
     kind = _sniff(text) if input_format == "auto" else input_format
     if kind == "text":
         return Thread(text=text, engine="auto" if input_format == "auto" else None)
-    if kind in engines.names():
+    if kind in engines.names() or kind == "generic":
         return Thread(text=text, engine=kind)
     if kind == "layout":  # threadclean's own output: its posts hold no format's markup any more
         doc = layout.parse(text)

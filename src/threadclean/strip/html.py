@@ -15,8 +15,8 @@ import html as std_html
 
 import regex
 
+from ..attributions import attribution
 from ..spans import QuoteHeader, Span, spans_of
-from .attributions import attribution
 
 # A tag: "<br />", "<div class=\"quote\">", "</blockquote>", "<img src=... smilieid=\"1\">",
 # "<!-- comment -->". Attributes are bounded but long (a data URI in a src runs to kilobytes).

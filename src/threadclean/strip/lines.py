@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import regex
 
+from ..attributions import attribution
 from ..spans import Span, spans_of
-from .attributions import attribution
 
 # The marks of a quoted line: "> ", ">> ", "> > ", ">".
 QUOTE_MARK = regex.compile(r"(?m)^[ \t]{0,3}(?:>[ \t]?)++")

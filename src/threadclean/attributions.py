@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import regex
 
-from ..spans import QuoteHeader
+from .spans import QuoteHeader
 
 # A name as attributions write it: no line break, no angle bracket or colon, bounded; after a
 # date ("On …, Ann wrote:") no comma either, so the date's own commas stay in the date.
