@@ -24,12 +24,13 @@ def raw_inputs(path: Path) -> dict[str | None, str]:
     """What a file's result must rebuild: each post's text for JSON and for a saved page (its
     bodies as the parser writes them), else the decoded file itself."""
     from threadclean.read import engines, read_bytes
+    from threadclean.read.generic_page import looks_like_page, read_page
 
     thread = read_bytes(path.read_bytes(), source=str(path))
     if thread.text is None:
         return {str(p.get("id", n)): p["text"] for n, p in enumerate(thread.posts, 1)}
     engine = engines.find(thread.text) if thread.engine == "auto" else None
-    document = engine.parse(thread.text) if engine else None
+    document = engine.parse(thread.text) if engine else read_page(thread.text) if looks_like_page(thread.text) else None
     if isinstance(document, engines.Page):
         return {post.id: post.text for post in document.posts}
     return {None: thread.text}

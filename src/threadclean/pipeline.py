@@ -22,7 +22,7 @@ import regex
 from . import patterns as p
 from .assemble import build_result, outside_posts
 from .config import Config
-from .errors import ConfigError, InputError
+from .errors import ConfigError, FormatError, InputError
 from .find import Header, find_copies
 from .find.stream import Segment, Stream, build_stream, quote_ends, split_at
 from .perf import collector_paused, phase
@@ -30,6 +30,7 @@ from .read import Thread, read_bytes
 from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name, find_for_posts
 from .read.engines import find as find_engine
 from .read.generic import read_structure
+from .read.generic_page import looks_like_page, read_page
 from .result import CleanResult, Removal
 from .settle import settle
 from .spans import Detector, Input, Span, keep_disjoint, overlaps_any, read_pieces
@@ -56,6 +57,7 @@ class Reading:
     engine: Engine | None = None  # its detectors, and where its quote boxes close
     dialect: str | None = "text"  # the markup of the bodies (strip.dialects); None: no markup at all
     reader: str = "flat"  # what read it: an engine's name, "generic" (template lines), "flat", "posts"
+    guess: str | None = None  # what the reader had to guess, in a sentence (no engine knew the format)
     whole_files: bool = True  # the inputs are whole files (a byte-order mark may open one), not post bodies
     title: str | None = None
     id: str | None = None
@@ -218,8 +220,10 @@ def _engine(text: str, name: str | None) -> Engine | None:
     return by_name(name) if name and name != GENERIC else None
 
 
-#: The name that asks for the generic reader (engines off): posts from the dump's own template lines.
+#: The name that asks for the generic reader (engines off): posts from the dump's own template lines,
+#: or for a saved page from its repeated post element.
 GENERIC = "generic"
+GENERIC_PAGE = "generic-page"
 
 
 def _read_texts(texts: list[str], names: list[str | None], engine_name: str | None, *, title: str | None,
@@ -228,25 +232,47 @@ def _read_texts(texts: list[str], names: list[str | None], engine_name: str | No
     generic reader reads them (posts between template lines), or as a flat dump."""
     engine = _engine(texts[0], engine_name)
     documents: list[Dump | Page] = [engine.parse(text) for text in texts] if engine else []
-    reader = engine.name if engine else "flat"
+    reader, guess = engine.name if engine else "flat", None
+    if engine is not None and engine_name not in ("auto", None) and not any(d.posts for d in documents):
+        raise FormatError(f"no post found reading it as {engine.name}: the text is not in that format")
     if engine is None and engine_name in ("auto", GENERIC):
-        found = [read_structure(text) for text in texts]
-        if all(d is not None for d in found):
-            documents, reader = [d for d in found if d is not None], GENERIC
+        if all(looks_like_page(text) for text in texts):  # saved pages: their repeated post element
+            documents, reader = [read_page(text) for text in texts], GENERIC_PAGE
+            guess = f"no engine knows this page: read by the generic page reader, {_posts_of(documents)} posts"
+        else:
+            found = [read_structure(text) for text in texts]
+            if all(d is not None for d in found):
+                documents, reader = [d for d in found if d is not None], GENERIC
+                guess = (f"no engine knows this format: read by the generic reader, {_posts_of(documents)} posts "
+                         f"told from header lines such as {_header_example(texts[0], documents[0])!r}")
+            else:
+                guess = "no format known and no header lines found: read as a flat dump, a post per line"
     if documents and isinstance(documents[0], Page):  # saved pages: all their posts, in order
         posts = [post for d in documents if isinstance(d, Page) for post in d.posts]
-        return _read_posts(posts, title=title or documents[0].title, id=id, engine=engine, dialect=dialect,
-                           reader=reader)
+        reading = _read_posts(posts, title=title or documents[0].title, id=id, engine=engine, dialect=dialect,
+                              reader=reader)
+        return replace(reading, guess=guess)
     inputs, base = [], 0
     for name, text in zip(names, texts, strict=True):
         inputs.append(Input(name, text, base))
         base += len(text)
     markup = _dialect(dialect, engine, texts)
     if not documents:
-        return Reading(inputs, dialect=markup, reader=reader, title=title, id=id)
+        return Reading(inputs, dialect=markup, reader=reader, guess=guess, title=title, id=id)
     dumps = [d if isinstance(d, Dump) else Dump([]) for d in documents]
-    return Reading(inputs, [d.posts for d in dumps], [d.structure for d in dumps], engine, markup, reader,
+    return Reading(inputs, [d.posts for d in dumps], [d.structure for d in dumps], engine, markup, reader, guess,
                    title=title, id=id)
+
+
+def _posts_of(documents: Sequence[Dump | Page]) -> str:
+    return f"{sum(len(d.posts) for d in documents):,}"
+
+
+def _header_example(text: str, dump: Dump | Page) -> str:
+    """The first post header of a dump the generic reader read, its last line, shortened."""
+    header = next((s for s in dump.structure if s.kind == "post-header"), None) if isinstance(dump, Dump) else None
+    line = text[header.start : header.end].strip().splitlines()[-1].strip() if header else ""
+    return line if len(line) <= 80 else line[:77] + "..."
 
 
 def _dialect(dialect: str | None, engine: Engine | None, texts: Sequence[str]) -> str | None:
@@ -342,8 +368,10 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
         with phase("settle"):  # 5 settle
             settle(regions, config, quote_ends=quote_end)
         with phase("assemble"):  # 6 assemble
-            return build_result(inputs, regions, outside, title=reading.title, id=reading.id,
-                                flat=reading.posts is None, not_searched=limits)
+            result = build_result(inputs, regions, outside, title=reading.title, id=reading.id,
+                                  flat=reading.posts is None, not_searched=limits)
+        guessed = (reading.guess,) if reading.guess else ()
+        return replace(result, reader=reading.reader, dialect=reading.dialect, warnings=guessed + result.warnings)
 
 
 def _outside(inputs: list[Input], noise: list[list[Span]], regions: list[Region]) -> list[Removal]:

@@ -174,6 +174,8 @@ class CleanResult:
     title: str | None = None
     stats: Stats = field(default_factory=Stats)
     warnings: tuple[str, ...] = ()  # what cleaning had to guess or leave out, one sentence each
+    reader: str | None = None  # what read it: an engine's name, "generic", "generic-page", "flat", "posts"
+    dialect: str | None = None  # the markup of its bodies: html, bbcode, markdown, text (None: none)
 
     @property
     def text(self) -> str:
@@ -186,6 +188,7 @@ class CleanResult:
                 "format": FORMAT,
                 "id": self.id,
                 "title": self.title,
+                "reader": {"name": self.reader, "dialect": self.dialect},
                 "posts": [p.to_dict() for p in self.posts],
                 "removed": [r.to_dict() for r in self.removed],
                 "stats": self.stats.to_dict(),

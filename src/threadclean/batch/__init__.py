@@ -56,6 +56,7 @@ class ArchiveReport:
     quotes: int = 0
     chars_quoted: int = 0
     removed: dict[str, dict[str, int]] = field(default_factory=dict)
+    readers: dict[str, int] = field(default_factory=dict)  # threads by what read them: an engine, "generic", ...
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)  # threads partly left out of the repeat search
     shards: list[str] = field(default_factory=list)

@@ -32,6 +32,7 @@ class Tally:
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)  # threads partly left out of the repeat search
     pages: list[dict[str, Any]] = field(default_factory=list)  # the HTML report pages written
+    readers: dict[str, int] = field(default_factory=dict)  # threads by what read them (an engine, "generic", ...)
 
     def add(self, other: Tally) -> None:
         self.threads += other.threads
@@ -42,19 +43,22 @@ class Tally:
         self.errors += other.errors
         self.warnings += other.warnings
         self.pages += other.pages
+        for name, n in other.readers.items():
+            self.readers[name] = self.readers.get(name, 0) + n
+        self.readers = dict(sorted(self.readers.items()))
 
     def to_dict(self) -> dict[str, Any]:
         counts = self.stats.to_dict()
         counts.pop("not_searched", None)  # warnings say it per thread
         return {"threads": self.threads, "failed": self.failed, "bytes_in": self.bytes_in,
-                "bytes_out": self.bytes_out, **counts, "errors": self.errors, "warnings": self.warnings,
-                "pages": self.pages}
+                "bytes_out": self.bytes_out, **counts, "readers": self.readers, "errors": self.errors,
+                "warnings": self.warnings, "pages": self.pages}
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Tally:
         return cls(doc.get("threads", 0), doc.get("failed", 0), doc.get("bytes_in", 0), doc.get("bytes_out", 0),
                    Stats.from_dict(doc), list(doc.get("errors", [])), list(doc.get("warnings", [])),
-                   list(doc.get("pages", [])))
+                   list(doc.get("pages", [])), dict(doc.get("readers", {})))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +110,17 @@ def clean_job(
     stats = result.stats
     row = None
     if output_format == "parquet":
-        row = {"path": job.path, "id": thread_id, "title": result.title, "posts": stats.posts,
+        row = {"path": job.path, "id": thread_id, "title": result.title, "reader": result.reader, "posts": stats.posts,
                "chars_in": stats.chars_in, "chars_out": stats.chars_out,
                "text": "\n\n".join(p.text for p in result.posts), "result": line}
-    tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1, stats=stats)
+    tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1, stats=stats,
+                  readers={result.reader or "posts": 1})
     tally.warnings += [{"path": job.path, "id": thread_id, "warning": w} for w in result.warnings]
     if report_dir:
         name = f"{job.index:08d}.html"
         write_atomic(os.path.join(report_dir, name), render_report(doc, source=job.path).encode("utf-8"))
         tally.pages.append({"file": name, "path": job.path, "id": thread_id, "title": result.title,
+                            "reader": result.reader,
                             "posts": stats.posts, "chars_in": stats.chars_in, "chars_out": stats.chars_out,
                             "quotes": stats.quotes})
     return Outcome(job.index, line, row, tally)

@@ -82,7 +82,7 @@ class ShardWriter:
     def _write_parquet(self) -> None:
         pa = _optional("pyarrow", "parquet", "writing Parquet shards")
         pq = _optional("pyarrow.parquet", "parquet", "writing Parquet shards")
-        columns = ("path", "id", "title", "posts", "chars_in", "chars_out", "text", "result")
+        columns = ("path", "id", "title", "reader", "posts", "chars_in", "chars_out", "text", "result")
         table = pa.table({c: [r[c] for r in self.rows] for c in columns})
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="zstd")

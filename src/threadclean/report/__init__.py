@@ -207,11 +207,12 @@ def render_index(pages: Iterable[Mapping[str, Any]], batch: Mapping[str, Any]) -
                ("characters out", batch.get("chars_out", 0)),
                ("copies collapsed", batch.get("quotes", 0))]
     yield '<dl class="figures">' + "".join(f"<div><dt>{k}</dt><dd>{v:,}</dd></div>" for k, v in figures) + "</dl>"
-    yield '</header><main><table class="index"><thead><tr><th>thread</th><th>posts</th><th>characters in</th>'
-    yield "<th>out</th><th>copies</th></tr></thead><tbody>"
+    yield '</header><main><table class="index"><thead><tr><th>thread</th><th>read by</th><th>posts</th>'
+    yield "<th>characters in</th><th>out</th><th>copies</th></tr></thead><tbody>"
     for p in pages:
         name = html.escape(f"{p['path']} · {p['id']}" + (f" · {p['title']}" if p.get("title") else ""))
-        yield (f'<tr><td><a href="{html.escape(p["file"])}">{name}</a></td><td>{p["posts"]:,}</td>'
+        reader = html.escape(p.get("reader") or "")
+        yield (f'<tr><td><a href="{html.escape(p["file"])}">{name}</a></td><td>{reader}</td><td>{p["posts"]:,}</td>'
                f'<td>{p["chars_in"]:,}</td><td>{p["chars_out"]:,}</td><td>{p["quotes"]:,}</td></tr>')
     yield "</tbody></table>"
     for e in batch.get("errors", []):
