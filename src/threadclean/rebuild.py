@@ -11,9 +11,9 @@ def rebuild(result: Mapping[str, Any] | Any) -> dict[str | None, str]:
     """The raw text of every input, rebuilt from a ``threadclean/1`` document (or a result).
 
     Each input's characters come from the posts' own ``text``, their ``quotes`` (a copy as it
-    stood) and every ``removed`` entry, placed by their offsets; a removal with a
-    ``replacement`` (an entity read as its character) stands in the post's text as that
-    replacement, which the raw text takes back. Returns ``{input: text}``: one entry keyed None
+    stood), every ``removed`` entry and every ``replaced`` one, placed by their offsets; what
+    stands in the post's text in place of a ``replacement`` (an entity read as its character, a
+    line-break tag as a line break) the raw text takes back. Returns ``{input: text}``: one entry keyed None
     for a text file, one per post id for JSON input.
 
     >>> from threadclean import clean_text
@@ -27,7 +27,7 @@ def rebuild(result: Mapping[str, Any] | Any) -> dict[str | None, str]:
         inp = post["origin"]["input"]
         quotes = [(q["origin"]["start"], q["origin"]["end"], q["text"], 0) for q in post.get("quotes", [])]
         spans = list(quotes)
-        for r in post.get("removed", []):
+        for r in [*post.get("removed", []), *post.get("replaced", [])]:
             o = r["origin"]
             if not any(a <= o["start"] and o["end"] <= b for a, b, _, _ in quotes):
                 spans.append((o["start"], o["end"], r["text"], len(r.get("replacement") or "")))

@@ -46,6 +46,19 @@ class Removal:
 
 
 @dataclass(frozen=True, slots=True)
+class Replacement:
+    """Raw text that the post's text reads as something else, nothing removed: an entity
+    (``&amp;``) as its character. ``replacement`` stands in the post's ``text`` in its place."""
+
+    origin: Origin
+    text: str
+    replacement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"origin": self.origin.to_dict(), "text": self.text, "replacement": self.replacement}
+
+
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A repeated passage, collapsed into a reference to its first appearance.
 
@@ -85,7 +98,8 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    """One post: its own words in ``text``, what it quoted, and what was removed from it."""
+    """One post: its own words in ``text``, what it quoted, what was removed from it, and what in it
+    reads as something else (``replaced``: its entities)."""
 
     id: str
     text: str
@@ -94,6 +108,7 @@ class Post:
     time: str | None = None
     quotes: tuple[Quote, ...] = ()
     removed: tuple[Removal, ...] = ()
+    replaced: tuple[Replacement, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +119,7 @@ class Post:
             "origin": self.origin.to_dict(),
             "quotes": [q.to_dict() for q in self.quotes],
             "removed": [r.to_dict() for r in self.removed],
+            "replaced": [r.to_dict() for r in self.replaced],
         }
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import patterns as p
-from ..result import CleanResult, Origin, Post, Quote, Removal, Stats
+from ..result import CleanResult, Origin, Post, Quote, Removal, Replacement, Stats
 from ..spans import Input, Piece, Span, gaps
 from ..split import Region, own_pieces
 from ..split.limits import not_searched as not_searched_sentence
@@ -30,6 +30,11 @@ def outside_posts(record: Input, regions: list[Region], noise: list[Span]) -> li
         outside += [removal_of(record, s) for s in between]
         outside += [Removal("separator", Origin(record.input, x, y), record.raw[x:y]) for x, y in gaps(a, b, between)]
     return sorted(outside, key=lambda r: r.origin.start)
+
+
+def _read_as(span: Span) -> bool:
+    """Whether a span is read, not removed: an entity, which the text holds as its character."""
+    return span.kind == "entity" and span.replacement is not None
 
 
 def removal_of(record: Input, span: Span) -> Removal:
@@ -75,12 +80,14 @@ def build_result(
                 )
             )
         kept = not (flat and not text.strip(p.BLANK) and not quotes)
-        own_removed = tuple(removal_of(rec, s) for s in region.noise)
+        own_removed = tuple(removal_of(rec, s) for s in region.noise if not _read_as(s))
         if kept:
+            replaced = tuple(Replacement(Origin(rec.input, s.start, s.end), rec.raw[s.start : s.end],
+                                         s.replacement or "") for s in region.noise if _read_as(s))
             posts.append(Post(region.id, text, Origin(rec.input, region.start, region.end), rec.author, rec.time,
-                              tuple(quotes), own_removed))
+                              tuple(quotes), own_removed, replaced))
         else:  # a line that held only noise is no post: its text goes to the thread's removals
-            removed += own_removed
+            removed += tuple(removal_of(rec, s) for s in region.noise)
             removed += [Removal("separator", Origin(rec.input, x, y), rec.raw[x:y])
                         for x, y in gaps(region.start, region.end, region.noise)]
     removed.sort(key=lambda r: (r.origin.input or "", r.origin.start))
@@ -129,7 +136,8 @@ def _renumber(posts: list[Post]) -> list[Post]:
     out = []
     for post in posts:
         quotes = tuple(_requote(q, new) for q in post.quotes)
-        out.append(Post(new[post.id], post.text, post.origin, post.author, post.time, quotes, post.removed))
+        out.append(Post(new[post.id], post.text, post.origin, post.author, post.time, quotes, post.removed,
+                        post.replaced))
     return out
 
 

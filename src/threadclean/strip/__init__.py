@@ -56,7 +56,7 @@ TRIGGERS: dict[Detector, tuple[str, ...]] = {
     find_copy_buttons: ("复制链接", "复制代码"),
     find_move_notes: ("本主题由",),
     # the dialects' (see dialects.py)
-    html.find_markup: ("<", "&nbsp;"),
+    html.find_markup: ("<",),
     html.find_entities: ("&",),
     html.find_smiley_images: ("<img", "<IMG"),
     html.find_hidden_jammer: ("jammer", "display"),

@@ -2,8 +2,9 @@
 came from (a saved page, a Markdown export that kept the HTML, a scraper's JSON).
 
 Tags are markup, except a content image, which is part of what was posted and stays; a
-smiley or an avatar image is noise; ``<script>`` and ``<style>`` go element and all; entities
-read as their character; a line-break tag reads as a line break. A quote box (``<blockquote>``,
+smiley or an avatar image is noise; ``<script>`` and ``<style>`` go element and all; a
+line-break tag reads as a line break. Entities are not noise: the text reads each as its
+character, and the result lists them as ``replaced``. A quote box (``<blockquote>``,
 ``<aside class="quote">``, ``<div class="quote">``) is a quote: its header is the attribution
 at its top ("X wrote:", "X said:", a Discourse title "X:", a ``data-username``). A box that names
 no one is only markup: its words are found, or not, as any unmarked copy is.
@@ -24,7 +25,7 @@ TAG = regex.compile(
     r"<(?:/?[A-Za-z][A-Za-z0-9-]{0,15}+(?:\s[^<>]{0,100000}+)?/?|!--[^>]{0,100000}?--|![A-Za-z][^<>]{0,400})>"
 )
 
-# An entity: "&amp;", "&lt;", "&#39;", "&#x27;"; "&nbsp;" is layout and reads as a space.
+# An entity: "&amp;", "&lt;", "&#39;", "&#x27;", "&nbsp;" (which reads as a space).
 ENTITY = regex.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 # Elements whose body is never words: scripts, styles, templates ("<script>var a = 1;</script>").
@@ -68,8 +69,8 @@ _WORDS = regex.compile(r"\S")
 
 
 def find_markup(text: str) -> list[Span]:
-    """Tags (not content images), ``&nbsp;``, and script or style elements whole; a line-break
-    tag reads as a line break where none follows it.
+    """Tags (not content images), and script or style elements whole; a line-break tag reads as
+    a line break where none follows it.
 
     >>> from threadclean.spans import remove_spans
     >>> text = '<p>Hi <a href="/u/ann">@ann</a></p><script>x()</script><img src="cat.jpg">'
@@ -95,22 +96,19 @@ def find_markup(text: str) -> list[Span]:
             continue  # a smiley: find_smiley_images
         breaks = _BREAKS.match(tag) is not None and not text.startswith("\n", m.end())
         out.append(Span(m.start(), m.end(), "markup", replacement="\n" if breaks else None))
-    out += [Span(m.start(), m.end(), "markup", replacement=" ") for m in regex.finditer(r"&nbsp;", text)]
     return sorted(out)
 
 
 def find_entities(text: str) -> list[Span]:
-    """Entities, each read as the character it stands for (``&amp;`` as ``&``); offsets still
-    index the raw text. ``&nbsp;`` is markup (see ``find_markup``), an unknown name stays.
+    """Entities, each read as the character it stands for (``&amp;`` as ``&``, ``&nbsp;`` as a
+    space): not removed, read, while offsets still index the raw text. An unknown name stays.
 
-    >>> [(s.start, s.replacement) for s in find_entities("L &amp; R &#39;x&#39; &bogus;")]
-    [(2, '&'), (10, "'"), (16, "'")]
+    >>> [(s.start, s.replacement) for s in find_entities("L &amp; R &#39;x&#39; &bogus; a&nbsp;b")]
+    [(2, '&'), (10, "'"), (16, "'"), (31, ' ')]
     """
     out = []
     for m in ENTITY.finditer(text):
-        if m.group() == "&nbsp;":
-            continue
-        char = std_html.unescape(m.group())
+        char = " " if m.group() == "&nbsp;" else std_html.unescape(m.group())
         if char != m.group() and len(char) <= len(m.group()) and char.isprintable():
             out.append(Span(m.start(), m.end(), "entity", replacement=char))
     return out

@@ -88,9 +88,10 @@ class Engine:
 
 @lru_cache(maxsize=1)
 def _registry() -> dict[str, Engine]:
-    from . import bbs1984, discuz, discuzmd, email, stage1st, western
+    from . import bbs1984, discuz, discuzmd, email, phpbb, stage1st, western
 
-    engines = (discuz.ENGINE, *western.ENGINES, stage1st.ENGINE, bbs1984.ENGINE, discuzmd.ENGINE, email.ENGINE)
+    engines = (discuz.ENGINE, *western.ENGINES, *phpbb.ENGINES, stage1st.ENGINE, bbs1984.ENGINE, discuzmd.ENGINE,
+               email.ENGINE)
     for engine in engines:
         unknown = engine.kinds - set(NOISE_KINDS)
         if unknown:  # a kind the options cannot name could never be switched off

@@ -1,4 +1,5 @@
-"""Saved thread pages of the Western engines: Something Awful, vBulletin, phpBB, XenForo, SMF.
+"""Saved thread pages of the Western engines: Something Awful, vBulletin, XenForo, SMF (phpBB
+has a module of its own).
 
 Each engine names where a post lies on its page, who wrote it, and how its quote boxes say whom
 they quote; the body is the post's inner HTML as selectolax writes it. A quote header that
@@ -29,8 +30,6 @@ VB_QUOTE = regex.compile(
     r"(?:Zitat von|Originally Posted by|Quote from)\s{0,20}<strong>(?P<author>[^<>\n]{1,80})</strong>"
     r"(?:\s{0,40}<a\s[^<>]{0,400}?#post(?P<post>\d{1,12})[^<>]{0,200}>)?"
 )
-# phpBB 3: <blockquote><div><cite>r23 wrote:</cite> (German: "r23 hat geschrieben:").
-PHPBB_QUOTE = regex.compile(r"<cite>(?P<author>[^<>\n]{1,80}?) (?:wrote|hat geschrieben):(?:</cite>)?")
 # XenForo 2: <blockquote … data-quote="Damon Otter" data-source="post: 53390" …> and a title
 #   "Damon Otter said:"; the box ends in "Click to expand...".
 XF_QUOTE = regex.compile(
@@ -118,13 +117,6 @@ def parse_vbulletin(text: str) -> Page:
     )
 
 
-def parse_phpbb(text: str) -> Page:
-    return _page(
-        text, posts="div.post", body="div.content", post_id=_strip_prefix("p"),
-        author=lambda n: h.text_of(n.css_first(".username")), time=lambda n: None,
-    )
-
-
 def parse_xenforo(text: str) -> Page:
     return _page(
         text, posts="article.message", body="div.bbWrapper", post_id=_strip_prefix("js-post-"),
@@ -163,10 +155,6 @@ VBULLETIN = Engine(
     "vbulletin-html", lambda t: 'id="post_message_' in t[:800_000], parse_vbulletin,
     {**h.DETECTORS, "quote-header": quote_headers(VB_QUOTE)}, QUOTE_END, any_body(VB_QUOTE), "html",
 )
-PHPBB = Engine(
-    "phpbb-html", lambda t: 'class="postbody"' in t[:800_000] and "viewtopic.php" in t[:800_000], parse_phpbb,
-    {**h.DETECTORS, "quote-header": quote_headers(PHPBB_QUOTE)}, QUOTE_END, any_body(PHPBB_QUOTE), "html",
-)
 XENFORO = Engine(
     "xenforo-html", lambda t: "js-post-" in t[:800_000] and "bbWrapper" in t[:800_000], parse_xenforo,
     {**h.DETECTORS, "quote-header": _xf_headers, "chrome": _xf_expand}, QUOTE_END, any_body(XF_QUOTE), "html",
@@ -175,4 +163,4 @@ SMF = Engine(
     "smf-html", lambda t: 'class="post_wrapper"' in t[:800_000] and 'id="msg_' in t[:800_000], parse_smf,
     {**h.DETECTORS, "quote-header": quote_headers(SMF_QUOTE)}, QUOTE_END, any_body(SMF_QUOTE), "html",
 )
-ENGINES = (SOMETHINGAWFUL, VBULLETIN, PHPBB, XENFORO, SMF)
+ENGINES = (SOMETHINGAWFUL, VBULLETIN, XENFORO, SMF)
