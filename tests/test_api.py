@@ -35,11 +35,15 @@ def test_config_is_frozen_and_keyword_only():
     assert config.replace(min_copy_chars=10).min_copy_chars == 10
 
 
-def test_a_quote_of_an_absent_post_stays_in_the_text():
+def test_a_quote_of_an_absent_post_is_still_a_quote():
+    """Words quoted from a post that is not in the input stay the quoted poster's, not the replier's."""
     text = "村夫 发表于 2013-7-11 11:01\n这段话在本页之前的帖子里，不在输入中。\n我同意。"
     result = clean_text(text)
-    assert [q for p in result.posts for q in p.quotes] == []
-    assert "这段话在本页之前的帖子里" in result.text
+    [quote] = [q for p in result.posts for q in p.quotes]
+    assert (quote.source, quote.post, quote.author, quote.time) == (None, None, "村夫", "2013-07-11T11:01")
+    assert quote.text == "这段话在本页之前的帖子里，不在输入中。"
+    assert "这段话在本页之前的帖子里" not in result.text and "我同意。" in result.text
+    assert "[quote @村夫]" in result.render()
     assert {r.kind for p in result.posts for r in p.removed} == {"quote-header"}
 
 

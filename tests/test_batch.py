@@ -86,7 +86,9 @@ def test_a_quote_on_a_later_page_collapses_into_the_first(tmp_path):
 def test_pages_none_cleans_each_file_alone(tmp_path):
     report = clean_archive([str(FIXTURES / "batch" / "stage1st")], str(tmp_path / "out"),
                            batch=BatchConfig(workers=1, pages=()))
-    assert report.threads == 2 and report.quotes == 0
+    assert report.threads == 2
+    # page 2 alone quotes a post of page 1: a quote still, of a post not in its file
+    assert [q["source"] for t in lines_of(tmp_path / "out") for p in t["posts"] for q in p["quotes"]] == [None]
 
 
 def test_the_same_bytes_whatever_the_workers(tmp_path):

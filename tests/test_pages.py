@@ -16,8 +16,9 @@ FINDPOST = re.compile(r"findpost&amp;pid=(\d+)")
 
 
 def _links_match(result, shown):
-    """Exactly the quote links the page shows."""
-    got = {(p.id, q.quoted) for p in result.posts for q in p.quotes if q.explicit}
+    """Exactly the quote links the page shows, to posts on it (a quote of a post on another page
+    is a quote with no source)."""
+    got = {(p.id, q.quoted) for p in result.posts for q in p.quotes if q.explicit and q.source is not None}
     assert got == shown
 
 

@@ -39,7 +39,7 @@ def test_spans_stay_in_bounds(text):
     origins = [r["origin"] for r in doc["removed"]]
     for post in doc["posts"]:
         origins += [post["origin"]] + [r["origin"] for r in post["removed"]]
-        origins += [q["origin"] for q in post["quotes"]] + [q["source"] for q in post["quotes"]]
+        origins += [q["origin"] for q in post["quotes"]] + [q["source"] for q in post["quotes"] if q["source"]]
         assert all(0 <= q["at"] <= len(post["text"]) for q in post["quotes"])
     assert all(0 <= o["start"] <= o["end"] <= len(text) for o in origins)
 

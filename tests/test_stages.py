@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from threadclean import Config
 from threadclean.find.align import Chain, align
+from threadclean.find.atoms import snap
 from threadclean.find.collapse import Copy, Found, select, to_first_appearance
 from threadclean.settle import settle
 from threadclean.spans import Input, QuoteHeader, Span
@@ -57,12 +58,33 @@ def test_every_block_of_a_chain_is_exactly_equal_text(source, target, gap):
 
 # --- collapse --------------------------------------------------------------------------------
 
+def test_a_copy_never_ends_inside_a_word_a_tag_or_an_address():
+    text = "the quick brown fox <img src=\"a/b.png\"> https://example.org/x jumps"
+    a, b = snap(text, text.index("uick"), text.index("mple.org"))
+    assert text[a:b] == " brown fox <img src=\"a/b.png\"> "
+    assert snap(text, 5, 7)[0] >= snap(text, 5, 7)[1]  # inside one word: nothing left
+
+
+def test_two_images_of_one_template_are_not_a_copy_but_one_image_again_is():
+    one = '<img src="https://img.example.com/forum/202407/17/142404i7pvxhw6eg17tvr1.jpg" referrerpolicy="x">'
+    two = one.replace("142404i7pvxhw6eg17tvr1", "142359oo3x8u39chiv36iu")
+    text = one + "甲" + two + "乙" + one
+    # the second image aligned with the first: the atoms differ, nothing is left of the copy
+    second = Chain(0, len(one), len(one) + 1, 2 * len(one) + 1, len(one) - 22, 0.9,
+                   ((0, len(one) + 1, 55), (77, len(one) + 78, len(one) - 77)))
+    assert select([Found(second)], min_chars=30, text=text) == []
+    third = len(one) + 1 + len(two) + 1
+    again = Chain(0, len(one), third, third + len(one), len(one), 1.0, ((0, third, len(one)),))
+    [copy] = select([Found(again)], min_chars=30, text=text)
+    assert (copy.target_start, copy.target_end) == (third, third + len(one))
+
+
 def _chain(s0: int, t0: int, n: int) -> Chain:
     return Chain(s0, s0 + n, t0, t0 + n, n, 1.0, ((s0, t0, n),))
 
 
 def test_select_gives_every_character_to_one_chain_an_explicit_quote_first():
-    text = "x" * 400
+    text = "字" * 400
     unmarked = Found(_chain(0, 200, 100))
     quote = Found(_chain(50, 250, 80), explicit=True, header=QuoteHeader("甲"))
     copies = select([unmarked, quote], min_chars=30, text=text)
@@ -70,7 +92,7 @@ def test_select_gives_every_character_to_one_chain_an_explicit_quote_first():
 
 
 def test_select_leaves_a_short_unmarked_piece_but_keeps_a_short_quote():
-    text = "y" * 200
+    text = "词" * 200
     assert select([Found(_chain(0, 100, 10))], min_chars=30, text=text) == []
     [quote] = select([Found(_chain(0, 100, 10), explicit=True)], min_chars=30, text=text)
     assert (quote.target_start, quote.target_end) == (100, 110)

@@ -39,6 +39,19 @@ def tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", _TRAILING.sub("", text)).strip(p.BLANK)
 
 
+def marker(post: str | None, paragraph: int, author: str | None) -> str:
+    """The layout's marker where a quote stood: of paragraph ``paragraph`` of post ``post``, or,
+    for words not in the input, of whom the header named.
+
+    >>> marker("3", 2, None), marker(None, 1, "村夫 [x]")
+    ('[quote #3 ¶2]', '[quote @村夫 (x)]')
+    """
+    if post is not None:
+        return f"[quote #{post} ¶{paragraph}]"
+    name = (author or "").replace("]", ")").replace("[", "(").replace("\n", " ").replace("\r", " ")
+    return f"[quote @{name[:64].strip()}]"
+
+
 def _field(value: str | None) -> str:
     return (value or "").replace("|", "¦").replace("\n", " ").strip()
 
@@ -50,7 +63,7 @@ def render(result: CleanResult) -> str:
         body, at = [], 0
         for q in sorted(post.quotes, key=lambda q: q.at):
             body.append(post.text[at : q.at])
-            body.append(f"[quote #{q.post} ¶{q.paragraph}]")
+            body.append(marker(q.post, q.paragraph, q.author))
             at = q.at
         body.append(post.text[at:])
         text = _NEEDS_ESCAPE.sub("\\\\", tidy("".join(body)))

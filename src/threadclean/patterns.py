@@ -70,8 +70,9 @@ CJK_CHAR = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 CJK_CHARS = regex.compile(CJK_CHAR)
 WORD_CHAR = regex.compile(r"\w")
 
-# The quote marker threadclean writes in its text layout: "[quote #3 ¶2]".
-QUOTE_MARKER = regex.compile(r"\[quote #[^\s\]]{1,64} ¶\d{1,6}\]")
+# The quote marker threadclean writes in its text layout: "[quote #3 ¶2]", or for a quote of
+# words that are not in the input "[quote @村夫]" (who the header said wrote them).
+QUOTE_MARKER = regex.compile(r"\[quote (?:#[^\s\]]{1,64} ¶\d{1,6}|@[^\]\r\n]{0,64})\]")
 
 # A paragraph break in a post's cleaned text: a blank line.
 PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*+\n")

@@ -328,6 +328,8 @@ class _Unit(NamedTuple):
     author: str | None
     time: str | None
     id: str | None
+    raw: str  # its input's text, and where in it the unit ends
+    end: int
 
 
 def _clean(reading: Reading, config: Config) -> CleanResult:
@@ -346,17 +348,20 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
                 if "boilerplate" in config.noise_kinds and reading.engine is None and reading.dialect is not None:
                     _add_boilerplate(regions)
                 segments, owner = _region_segments(regions, markers, quote_end)
-                units = [_Unit(r.record.base, r.noise, r.record.author, r.record.time, r.id) for r in regions]
+                units = [_Unit(r.record.base, r.noise, r.record.author, r.record.time, r.id, r.record.raw, r.end)
+                         for r in regions]
             else:
                 cut, limits = unsearched_lines([r.raw for r in inputs], config)
                 segments, owner = _flat_segments(inputs, noise, markers, cut, quote_end)
-                units = [_Unit(r.base, n, r.author, r.time, r.input) for r, n in zip(inputs, noise, strict=True)]
+                units = [_Unit(r.base, n, r.author, r.time, r.input, r.raw, len(r.raw))
+                         for r, n in zip(inputs, noise, strict=True)]
             stream = build_stream(segments)
         with phase("find"):  # 4 find
             who = [units[k] for k in owner]
             copies = find_copies(
-                stream, headers=_headers(stream, owner, units), authors=[u.author for u in who],
-                times=[p.parse_time(u.time) if u.time else None for u in who], ids=[u.id for u in who], config=config)
+                stream, headers=_headers(stream, owner, units, quote_end), authors=[u.author for u in who],
+                times=[p.parse_time(u.time) if u.time else None for u in who], ids=[u.id for u in who],
+                posts=owner if reading.posts is not None else None, config=config)
         with phase("split"):  # 3 split, again: a flat dump's posts, cut once its quotes' ends are known
             if reading.posts is None:
                 regions, outside = _flat_regions(inputs, noise, cut, copies, stream)
@@ -366,7 +371,7 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
                 outside = []
             place_copies(regions, copies, stream)
         with phase("settle"):  # 5 settle
-            settle(regions, config, quote_ends=quote_end)
+            settle(regions, config, quote_ends=quote_end, delimited=reading.posts is not None)
         with phase("assemble"):  # 6 assemble
             result = build_result(inputs, regions, outside, title=reading.title, id=reading.id,
                                   flat=reading.posts is None, not_searched=limits)
@@ -481,17 +486,45 @@ def _flat_segments(
     return segments, owner
 
 
-def _headers(stream: Stream, owner: list[int], units: list[_Unit]) -> list[Header]:
-    """The quote headers in each unit's noise, placed in the stream."""
+def _headers(
+    stream: Stream, owner: list[int], units: list[_Unit], quote_end: Sequence[regex.Pattern[str]]
+) -> list[Header]:
+    """The quote headers in each unit's noise, placed in the stream, each with where its quoted
+    text ends (see ``_quote_extent``)."""
     headers = []
-    for k, (base, spans, *_) in enumerate(units):
-        for s in spans:
+    for k, unit in enumerate(units):
+        for s in unit.noise:
             if s.kind == "quote-header" and s.header:
-                at = stream.at_or_after(base + s.end)
+                at = stream.at_or_after(unit.base + s.end)
                 seg = stream.segment_at(at)
                 if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
-                    headers.append(Header(at, seg, s.header, base + s.start))
+                    end = _quote_extent(unit, s, quote_end)
+                    headers.append(Header(at, seg, s.header, unit.base + s.start,
+                                          None if end is None else stream.at_or_after(unit.base + end)))
     return headers
+
+
+_CUT_REACH = 400  # how far after a header the " ..." of a cut quote may stand
+
+
+def _quote_extent(unit: _Unit, header: Span, quote_end: Sequence[regex.Pattern[str]]) -> int | None:
+    """Where the text a quote header introduces ends (input offsets): where the format closes its
+    quote (a box, a block of ``>`` lines), else at the " ..." that marks a cut quote, else at
+    the end of the quote's first line; None where nothing follows the header."""
+    raw, start = unit.raw, header.end
+    ends = quote_ends(raw, start, unit.end, quote_end)
+    if ends:
+        return ends[0][0]
+    cut = next((s for s in unit.noise if s.kind == "quote-truncation" and start <= s.start < start + _CUT_REACH), None)
+    if cut is not None:
+        return cut.start
+    body = start
+    while body < unit.end and raw[body] in p.BLANK:
+        body += 1
+    if body >= unit.end:
+        return None
+    line = raw.find("\n", body, unit.end)
+    return unit.end if line < 0 else line
 
 
 def _flat_regions(

@@ -65,12 +65,14 @@ class Quote:
     ``post`` is the id of the post where the passage first appears and ``source`` its exact
     place; ``text`` is the copy as it stood (noise included) and ``at`` where it stood in the
     post's cleaned ``text``. ``quoted`` is, for an explicit quote, the post its header named
-    (``post`` may be earlier still: where that post's words first appeared).
+    (``post`` may be earlier still: where that post's words first appeared). A quote of words that
+    are not in the input (a post not in the file, or deleted) has no ``post`` and no ``source``:
+    ``author``, ``time`` and ``quoted`` say what its header said.
     """
 
-    post: str
+    post: str | None
     origin: Origin
-    source: Origin
+    source: Origin | None
     text: str
     at: int
     similarity: float
@@ -84,7 +86,7 @@ class Quote:
         return {
             "post": self.post,
             "origin": self.origin.to_dict(),
-            "source": self.source.to_dict(),
+            "source": self.source.to_dict() if self.source is not None else None,
             "text": self.text,
             "at": self.at,
             "similarity": round(self.similarity, 4),

@@ -59,11 +59,16 @@ def build_result(
         quotes = []
         for copy, at in zip(sorted(region.copies, key=lambda c: c.start), ats, strict=True):
             a, b = copy.start, copy.end
+            header = copy.header
+            if copy.source_start is None or copy.source_end is None:  # quoted words not in the input
+                quotes.append(Quote(None, Origin(rec.input, a, b), None, rec.raw[a:b], at, copy.similarity, True,
+                                    header.author if header else None, header.time if header else None, 1,
+                                    header.post if header else None))
+                continue
             src = _locate(records, bases, copy.source_start, copy.source_end)
             k = max(0, bisect.bisect_right(starts, copy.source_start) - 1)
             source_region, source_text, _, source_pieces = built[k]
             named = None if copy.quoted is None else built[max(0, bisect.bisect_right(starts, copy.quoted) - 1)][0].id
-            header = copy.header
             quotes.append(
                 Quote(
                     post=source_region.id,
@@ -142,7 +147,9 @@ def _renumber(posts: list[Post]) -> list[Post]:
 
 
 def _requote(q: Quote, new: dict[str, str]) -> Quote:
-    return replace(q, post=new.get(q.post, q.post), quoted=new.get(q.quoted, q.quoted) if q.quoted else None)
+    if q.source is None:  # a quote of words not in the input names a post outside it, if any
+        return q
+    return replace(q, post=new.get(q.post or "", q.post), quoted=new.get(q.quoted, q.quoted) if q.quoted else None)
 
 
 def _stats(records: list[Input], posts: list[Post], removed: list[Removal], not_searched: Any) -> Stats:

@@ -43,6 +43,7 @@ def find_copies(
     ids: Sequence[str | None] = (),
     focus: Sequence[bool] | None = None,
     search: Search | None = None,
+    posts: Sequence[int] | None = None,
     config: Config,
 ) -> list[Copy]:
     """Every repeated passage of the stream, as copies of their first appearance.
@@ -50,16 +51,18 @@ def find_copies(
     ``authors``, ``times`` (ISO ``YYYY-MM-DDTHH:MM``) and post ``ids``, per segment, let an
     explicit quote go straight to the post its header names or links. ``focus`` (per segment)
     and ``search`` (from ``new_search``: what the search before saw) limit the search to repeats
-    with a side in a flagged segment or found through a new candidate pair.
+    with a side in a flagged segment or found through a new candidate pair. ``posts`` (per
+    segment, which post it belongs to, where the input says) keeps a post from quoting itself.
     """
     if not config.collapse or not stream.text:
         return []
-    posts = PostIndex(authors, times, ids)
+    index = PostIndex(authors, times, ids)
     found: list[Found] = []
     unplaced = []
     with phase("alignment"):  # quotes whose header names the posts they quote are placed there
         for h in bounded(headers, stream):
-            placed = resolve_quote(stream, h, [], posts, config) if posts.quoted(h[0].says, h[0].segment) else []
+            placed = resolve_quote(stream, h, [], index, config, posts) if index.quoted(h[0].says, h[0].segment) \
+                else []
             found += placed
             if not placed:
                 unplaced.append(h)
@@ -69,7 +72,39 @@ def find_copies(
             placed=[(f.chain.target_start, f.chain.target_end) for f in found])
     with phase("alignment"):  # edited quotes, by the candidates inside them; then unmarked copies
         for h in unplaced:
-            found += resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), posts, config)
-        found += unmarked(stream, candidates, config)
+            found += resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), index, config, posts)
+        found += unmarked(stream, candidates, config, posts)
     with phase("collapse"):
-        return collapse(found, min_chars=config.min_copy_chars, text=stream.text)
+        copies = collapse(found, min_chars=config.min_copy_chars, text=stream.text)
+        return _with_unplaced(copies, bounded(headers, stream), stream)
+
+
+def _with_unplaced(copies: list[Copy], headers: list[tuple[Header, int]], stream: Stream) -> list[Copy]:
+    """The copies, and a quote with no source for every header whose quoted text has words and no
+    source in the input (a post not in the file, or deleted): its words are still the quoted
+    poster's, not the replier's. Only where the format says where the quoted text ends."""
+    placed = {c.header_at for c in copies if c.explicit}
+    taken = sorted((c.target_start, c.target_end) for c in copies)
+    orphans = []
+    for h, end in headers:
+        if h.end is None or h.at in placed:
+            continue
+        start = h.body_start
+        for a, b in _free(start, min(end, h.end), taken):
+            if len(stream.text[a:b].strip()) >= 2:
+                orphans.append(Copy(a, b, -1, -1, 0.0, True, h.says, None, h.at))
+    return sorted(copies + orphans, key=lambda c: c.target_start) if orphans else copies
+
+
+def _free(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``[start, end)`` no interval of ``taken`` (sorted) covers."""
+    out, at = [], start
+    for a, b in taken:
+        if b <= at or a >= end:
+            continue
+        if a > at:
+            out.append((at, a))
+        at = max(at, b)
+    if at < end:
+        out.append((at, end))
+    return out

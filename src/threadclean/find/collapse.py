@@ -12,12 +12,11 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from .. import patterns as p
 from ..spans import QuoteHeader
 from .align import Chain
+from .atoms import atoms, names_one_thing, snap, solid
 
 _MIN_PIECE = 2  # a piece of a split copy shorter than this joins its neighbour
-_TAG_REACH = 220  # longest tag INLINE_TAG matches: how far around a piece its tags are looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,8 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class Copy:
-    """Stream ``[target_start, target_end)`` repeats ``[source_start, source_end)``."""
+    """Stream ``[target_start, target_end)`` repeats ``[source_start, source_end)``; a quote whose
+    source is not in the input has no source (``source_start`` is -1: see ``sourceless``)."""
 
     target_start: int
     target_end: int
@@ -43,6 +43,11 @@ class Copy:
     header: QuoteHeader | None
     quoted: int | None = None  # an explicit quote: where its header's post held it, before redirects
     header_at: int | None = None  # thread offset where the header that marked it starts
+
+    @property
+    def sourceless(self) -> bool:
+        """A quote of words that are not in the input (a post not in the file, or deleted)."""
+        return self.source_start < 0
 
 
 def _source_at(chain: Chain, t: int) -> int:
@@ -73,7 +78,9 @@ def _subtract(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[
 def select(found: Iterable[Found], *, min_chars: int, text: str) -> list[Copy]:
     """Disjoint copies from overlapping chains, best chain first for every character.
 
-    An unmarked piece must keep ``min_chars`` non-space characters; an explicit one any.
+    Each piece is cut where a reader sees a boundary (``atoms.snap``) and where an atom it holds
+    is not its source's; an unmarked piece must then keep ``min_chars`` non-space characters
+    outside atoms (or repeat an image or link that names one thing), an explicit one any.
     """
     ranked = sorted(
         found, key=lambda f: (not f.explicit, -f.chain.matched, f.chain.source_start, f.chain.target_start)
@@ -82,39 +89,45 @@ def select(found: Iterable[Found], *, min_chars: int, text: str) -> list[Copy]:
     out: list[Copy] = []
     for f in ranked:
         c = f.chain
-        for a, b in _subtract(c.target_start, c.target_end, taken):
-            if not f.explicit and _solid(text, a, b) < min_chars:
-                continue
-            if b - a < _MIN_PIECE:
-                continue
-            s0 = _source_at(c, a)
-            s1 = _source_at(c, b - 1) + 1
-            out.append(Copy(a, b, s0, max(s1, s0 + 1), c.similarity, f.explicit, f.header, s0 if f.explicit else None,
-                            f.header_at))
-            bisect.insort(taken, (a, b))
+        for lo, hi in _subtract(c.target_start, c.target_end, taken):
+            for a, b in _agreeing(c, text, *snap(text, lo, hi)):
+                if b - a < _MIN_PIECE or (not f.explicit and _weight(text, a, b, min_chars) < min_chars):
+                    continue
+                s0 = _source_at(c, a)
+                s1 = _source_at(c, b - 1) + 1
+                out.append(Copy(a, b, s0, max(s1, s0 + 1), c.similarity, f.explicit, f.header,
+                                s0 if f.explicit else None, f.header_at))
+                bisect.insort(taken, (a, b))
     return sorted(out, key=lambda c: c.target_start)
 
 
-def _solid(text: str, a: int, b: int) -> int:
-    """Non-space characters of ``text[a:b]`` outside markup tags.
+def _agreeing(chain: Chain, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut around every atom that is not what the source holds in its place.
 
-    A tag repeats because the forum's template writes it, not because anyone copied it: every
-    content image of a Stage1st dump ends in ``" referrerpolicy="no-referrer">``.
-
-    >>> _solid('看图<img src="a.png" referrerpolicy="no-referrer">好看', 6, 50)
-    2
-    >>> _solid("两个 词", 0, 4)
-    3
+    >>> text = '<img src="a/1.png"> <img src="a/2.png">'
+    >>> _agreeing(Chain(0, 19, 20, 39, 18, 0.95, ((0, 20, 17), (18, 38, 1))), text, 20, 39)
+    []
     """
-    piece = text[a:b]
-    solid = len(piece.replace(" ", ""))
-    if "<" not in piece and ">" not in piece:
-        return solid
-    for m in p.INLINE_TAG.finditer(text, max(0, a - _TAG_REACH), min(len(text), b + _TAG_REACH)):
-        lo, hi = max(a, m.start()), min(b, m.end())
-        if lo < hi:
-            solid -= len(text[lo:hi].replace(" ", ""))
-    return solid
+    if start >= end:
+        return []
+    pieces, at = [], start
+    for a, b in atoms(text, start, end):
+        if text[_source_at(chain, a) : _source_at(chain, b - 1) + 1] != text[a:b]:
+            if a > at:
+                pieces.append((at, a))
+            at = b
+    if at < end:
+        pieces.append((at, end))
+    return pieces
+
+
+def _weight(text: str, start: int, end: int, min_chars: int) -> int:
+    """What a piece counts towards ``min_chars``: its characters outside atoms, or enough where
+    it repeats an image or link that names one thing (the same picture posted again)."""
+    weight = solid(text, start, end)
+    if weight < min_chars and any(names_one_thing(text[a:b]) for a, b in atoms(text, start, end)):
+        return min_chars
+    return weight
 
 
 def to_first_appearance(copies: list[Copy]) -> list[Copy]:

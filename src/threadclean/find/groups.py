@@ -7,6 +7,7 @@ lies, so each copy is aligned once, not once per window.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,21 +103,34 @@ def _merge(groups: list[_Group], *, drift: int, gap_windows: int) -> list[_Group
 def _chains(
     stream: Stream, source: tuple[int, int], target: tuple[int, int], config: Config, least: int
 ) -> list[Chain]:
-    """Sound chains of ``target`` against ``source`` (stream offsets), each source before its copy."""
+    """Sound chains of ``target`` against ``source`` (stream offsets), each source before its copy,
+    and none that only repeats its source back to back (a unit typed twice in a row, nothing
+    between: "哈哈哈哈", a refrain), which is a poster's own words, not a copy of them."""
     (sa, sb), (a, b) = source, target
     out = []
     for chain in align(stream.text[sa:sb], stream.text[a:b], max_gap=config.max_gap, min_matched=least):
         chain = chain.shifted(sa, a)
-        if chain.source_end <= chain.target_start and chain.similarity >= config.min_similarity:
+        if chain.source_end <= chain.target_start and chain.similarity >= config.min_similarity \
+                and not _back_to_back(stream, chain):
             out.append(chain)
     return out
 
 
-def unmarked(stream: Stream, candidates: Candidates, config: Config) -> list[Found]:
-    """Chains of every candidate group, aligned in regions around the group."""
+def _back_to_back(stream: Stream, chain: Chain) -> bool:
+    """Whether a copy begins in the raw text right where its source ends, in one segment (one
+    stretch of one input, with nothing between the two)."""
+    return stream.segment_at(chain.source_end - 1) == stream.segment_at(chain.target_start) and \
+        int(stream.to_raw[chain.source_end - 1]) + 1 == int(stream.to_raw[chain.target_start])
+
+
+def unmarked(stream: Stream, candidates: Candidates, config: Config, posts: Sequence[int] | None = None) -> list[Found]:
+    """Chains of every candidate group, aligned in regions around the group; where ``posts``
+    says which post each segment belongs to, never a copy of words of its own post."""
     found: list[Found] = []
     least = max(1, config.min_copy_chars * 3 // 4)  # a chain this short cannot hold a copy worth collapsing
     for group in _groups(candidates, segment_starts=stream.starts, drift=2 * config.max_gap, least=least):
+        if posts is not None and posts[group.segments[0]] == posts[group.segments[1]]:
+            continue  # a post does not quote itself: words it repeats stay where it put them
         margin = 4 * group.window
         t0, t1, shift = group.target_start, group.target_end, group.shift
         tseg = stream.bounds[group.segments[0]]

@@ -35,6 +35,7 @@ class Header:
     segment: int
     says: QuoteHeader
     at: int  # thread offset where the header's span starts
+    end: int | None = None  # where the quoted text ends, where the format says (a box's close)
 
 
 class PostIndex:
@@ -75,7 +76,7 @@ def bounded(headers: Sequence[Header], stream: Stream) -> list[tuple[Header, int
     out = []
     for i, h in enumerate(ordered):
         seg_end = stream.bounds[h.segment][1]
-        end = min(seg_end, h.body_start + _MAX_QUOTE)
+        end = min(seg_end, h.body_start + _MAX_QUOTE, h.end if h.end is not None and h.end > h.body_start else seg_end)
         if i + 1 < len(ordered) and ordered[i + 1].body_start < end:
             end = ordered[i + 1].body_start
         if end > h.body_start:
@@ -131,9 +132,11 @@ def _anchored(text: str, start: int, end: int, lo: int, hi: int) -> list[int]:
 
 
 def resolve_quote(
-    stream: Stream, bounded: tuple[Header, int], candidates: list[tuple[int, int]], posts: PostIndex, config: Config
+    stream: Stream, bounded: tuple[Header, int], candidates: list[tuple[int, int]], posts: PostIndex, config: Config,
+    owners: Sequence[int] | None = None,
 ) -> list[Found]:
-    """The best source of one explicit quote, or nothing when it is not in the input."""
+    """The best source of one explicit quote, or nothing when it is not in the input; where
+    ``owners`` says which post each segment belongs to, never in the quote's own post."""
     header, end = bounded
     start = header.body_start
     while start < end and stream.text[start] == " ":  # the space that stood between reply and quote
@@ -144,9 +147,14 @@ def resolve_quote(
     within = [stream.bounds[k] for k in quoted] if quoted is not None else [(max(0, start - _LOOKBACK), start)]
     slack = config.max_gap * 4
     regions: list[tuple[int, int]] = []
-    for g in _guesses(stream, start, end, candidates, within, slack=slack)[:_MAX_QUOTE_REGIONS]:
+    own = owners[header.segment] if owners is not None else None
+    for g in _guesses(stream, start, end, candidates, within, slack=slack):
+        if own is not None and owners is not None and owners[stream.segment_at(g)] == own:
+            continue  # a post does not quote itself
         seg_start, seg_end = _segment_range(stream, g)
         regions.append((max(seg_start, g - slack), min(seg_end, start, g + len(body) + slack)))
+        if len(regions) >= _MAX_QUOTE_REGIONS:
+            break
     if not regions and quoted:  # an edited quote no anchor finds: align with the posts whole
         regions = within
     best: Chain | None = None

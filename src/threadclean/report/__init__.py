@@ -45,7 +45,8 @@ def render_report(result: Mapping[str, Any] | Any, *, page_size: int = PAGE_SIZE
     quotes = [(post, q) for post in posts for q in post.get("quotes", [])]
     canon: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)  # post id -> source ranges
     for n, (post, q) in enumerate(quotes):
-        canon[q["post"]].append((q["source"]["start"], q["source"]["end"], n, post["id"]))
+        if q.get("source"):
+            canon[q["post"]].append((q["source"]["start"], q["source"]["end"], n, post["id"]))
     by_id = {p["id"]: p for p in posts}
     kinds = _kinds(doc)
     colour = {k: _COLOURS[i % len(_COLOURS)] for i, k in enumerate(kinds)}
@@ -58,7 +59,8 @@ def render_report(result: Mapping[str, Any] | Any, *, page_size: int = PAGE_SIZE
             where[f"p{p['id']}"] = k
     for n, (post, q) in enumerate(quotes):
         where[f"q{n}"] = where[f"p{post['id']}"]
-        where[f"c{n}"] = where.get(f"p{q['post']}", 0)
+        if q.get("source"):
+            where[f"c{n}"] = where.get(f"p{q['post']}", 0)
     title = doc.get("title") or source or "thread"
     css = _asset("report.css") + "".join(
         f'.k-{_css_name(k)}{{--kind:{c}}}' for k, c in colour.items())
@@ -182,6 +184,11 @@ def _post(
 
 
 def _copy_open(q: Mapping[str, Any], n: int, by_id: Mapping[str, Any]) -> str:
+    if not q.get("source"):  # a quote of words whose post is not in the thread
+        whose = q.get("author") or "someone"
+        tip = f"quote of {whose}, whose post is not in this thread\n" + q["text"][:_TOOLTIP_CHARS]
+        return (f'<a class="copy outside" id="q{n}" data-similarity="0" title="{html.escape(tip)}">'
+                f'<span class="copy-label">quote of {html.escape(whose)} (not in this thread)</span>')
     src = by_id.get(q["post"], {})
     whose = src.get("author") or q.get("author") or ""
     tip = (f"copy of #{q['post']}" + (f" by {whose}" if whose else "") + f", similarity {q['similarity']:.2f}"

@@ -20,7 +20,9 @@ _MAX_ROUNDS = 5  # rounds after the first search only the posts the one before c
 _PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout's marker will
 
 
-def settle(regions: list[Region], config: Config, *, quote_ends: Sequence[regex.Pattern[str]] = ()) -> None:
+def settle(
+    regions: list[Region], config: Config, *, quote_ends: Sequence[regex.Pattern[str]] = (), delimited: bool = False
+) -> None:
     """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
 
     Taking quotes and noise out joins text that stood apart, and that can make more noise or
@@ -34,7 +36,7 @@ def settle(regions: list[Region], config: Config, *, quote_ends: Sequence[regex.
     lost idempotence on a 100,000-post thread). A later round searches only for repeats with a
     side in a post the round before changed (it got a copy or more noise), or found through a
     candidate pair that round did not have: between two unchanged posts, it aligned the same
-    words.
+    words. ``delimited``: the input itself said where the posts are, so no post quotes itself.
     """
     kinds = config.noise_kinds - {"bom"}
     changed = [True] * len(regions)
@@ -53,7 +55,7 @@ def settle(regions: list[Region], config: Config, *, quote_ends: Sequence[regex.
         changed = [a or b for a, b in zip(changed, fresh_noise, strict=True)]
         before = [len(region.copies) for region in regions]
         if config.collapse and any(changed):
-            segments, focus = [], []
+            segments, focus, owners = [], [], []
             for k, region in enumerate(regions):
                 if not region.searched:
                     continue
@@ -61,8 +63,9 @@ def settle(regions: list[Region], config: Config, *, quote_ends: Sequence[regex.
                     read[k] = _segments_of(region, quote_ends)
                 segments += read[k]
                 focus += [changed[k]] * len(read[k])
+                owners += [k] * len(read[k])
             again = build_stream(segments)
-            more = find_copies(again, focus=focus, search=search, config=config)
+            more = find_copies(again, focus=focus, search=search, posts=owners if delimited else None, config=config)
             if more:
                 place_copies(regions, more, again)
         changed = [a or len(region.copies) != b for a, region, b in zip(fresh_noise, regions, before, strict=True)]

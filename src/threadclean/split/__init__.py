@@ -25,13 +25,14 @@ __all__ = ["PlacedCopy", "Region", "own_pieces", "place_copies"]
 @dataclass(frozen=True, slots=True)
 class PlacedCopy:
     """A piece of a copy placed in a post: ``[start, end)`` of its input repeats thread offsets
-    ``[source_start, source_end)``; ``quoted`` is, for an explicit quote, the thread offset its
-    header's post held it at (before redirects to the first appearance)."""
+    ``[source_start, source_end)`` (None: a quote whose source is not in the input); ``quoted``
+    is, for an explicit quote, the thread offset its header's post held it at (before redirects
+    to the first appearance)."""
 
     start: int
     end: int
-    source_start: int
-    source_end: int
+    source_start: int | None
+    source_end: int | None
     similarity: float
     explicit: bool
     header: QuoteHeader | None = None
@@ -83,10 +84,13 @@ def place_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> N
         while k < len(regions) and bounds[k][0] < copy.target_end:
             a, b = max(copy.target_start, bounds[k][0]), min(copy.target_end, bounds[k][1])
             if b - a >= 2:
-                s0 = min(copy.source_end - 1, copy.source_start + (a - copy.target_start))
-                s1 = copy.source_end if b == copy.target_end else max(s0 + 1, min(copy.source_end, s0 + b - a))
                 g0, g1 = replaced.widen(*stream.raw_range(a, b))
-                h0, h1 = replaced.widen(*stream.raw_range(s0, s1))
+                h0: int | None = None
+                h1: int | None = None
+                if not copy.sourceless:
+                    s0 = min(copy.source_end - 1, copy.source_start + (a - copy.target_start))
+                    s1 = copy.source_end if b == copy.target_end else max(s0 + 1, min(copy.source_end, s0 + b - a))
+                    h0, h1 = replaced.widen(*stream.raw_range(s0, s1))
                 base = regions[k].record.base
                 quoted = int(stream.to_raw[copy.quoted]) if copy.quoted is not None else None
                 regions[k].add_copy(PlacedCopy(g0 - base, g1 - base, h0, h1, copy.similarity, copy.explicit,
