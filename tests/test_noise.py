@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from threadclean import NOISE_KINDS
 from threadclean.read import engines
 from threadclean.spans import remove_spans
-from threadclean.strip import DETECTORS, TRIGGERS, detect_noise, find_jammer, find_quote_headers
+from threadclean.strip import DETECTORS, TRIGGERS, detect_noise, dialects, find_jammer, find_quote_headers
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_only_chosen_kinds_run():
 
 def test_real_jammer_excerpts():
     from conftest import shared_path
-    from threadclean.read.engines import html
+    from threadclean.strip import html
 
     rows = [line.split("\t") for line in shared_path("realdata", "jammer-excerpts", "jammer-excerpts.tsv")
             .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
@@ -113,3 +113,50 @@ def test_a_detector_finds_nothing_without_its_triggers(text):
         if not any(t in text for t in triggers):
             assert detector(text) == [], (detector.__name__, text)
 
+
+
+def test_a_trigger_inside_another_is_still_seen():
+    # "<" and "<img" start at the same place: both detectors must run
+    from threadclean.strip import _triggers_in
+
+    assert {"<", "<img"} <= _triggers_in('好<img src="/image/smiley/face2017/068.png">')
+    text = '好<img src="https://static.example/image/smiley/face2017/068.png" referrerpolicy="no-referrer">'
+    assert [s.kind for s in detect_noise(text, NOISE_KINDS, extra=dialects.detectors("html"))] == ["smiley"]
+
+
+@pytest.mark.parametrize(("tag", "kind"), [
+    ('<img src="https://bbs.example/images/common/back.gif" border="0" onclick="zoom(this)">', "quote-image"),
+    ('<img src="https://forum.example/images/ppc10/misc/quote_icon.png" alt="Zitat">', "markup"),
+    ('<img class="inlineimg" src="https://forum.example/images/x/buttons/viewpost-right.png">', "markup"),
+    ('<img src="data:image/gif;base64,R0lG" class="smilie smilie--sprite" alt=":(">', "smiley"),
+    ('<img src="https://cdn.example/emoji/twitter/smile.png" class="emoji" alt=":smile:">', "smiley"),
+])
+def test_html_images_that_are_no_content(tag, kind):
+    text = f"before {tag} after"
+    found = detect_noise(text, NOISE_KINDS, extra=dialects.detectors("html"))
+    assert [(text[s.start:s.end], s.kind) for s in found] == [(tag, kind)]
+
+
+@pytest.mark.parametrize("tag", [
+    '<img src="https://i.imgur.com/cat.jpg">',
+    '<img src="https://bbs.example/data/attachment/forum/202401/02/x.jpg" alt="photo of the icons">',
+    '<img src="/uploads/default/original/1X/emoji-chart.png">',
+])
+def test_content_images_stay(tag):
+    assert detect_noise(f"see {tag} here", NOISE_KINDS, extra=dialects.detectors("html")) == []
+
+
+def test_a_quote_of_div_boxes_ends_where_its_box_closes():
+    # vBulletin 4: the box is <div>s; the post's own </blockquote> comes after the reply
+    from threadclean import clean_thread
+
+    box = ('<blockquote class="postcontent"><div class="bbcode_container"><div class="bbcode_quote">'
+           '<div class="bbcode_postedby">Originally Posted by <strong>ann</strong></div>'
+           '<div class="message">Words from a post on another page of the thread.</div></div></div>'
+           'My own answer, which is no quote at all.</blockquote>')
+    result = clean_thread([{"id": "2", "author": "bob", "text": box}], dialect="html")
+    post = result.posts[0]
+    assert [q.author for q in post.quotes] == ["ann"]
+    assert post.quotes[0].source is None
+    assert "My own answer, which is no quote at all." in post.text
+    assert "Words from a post" not in post.text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, NamedTuple
 
@@ -358,8 +358,9 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
             stream = build_stream(segments)
         with phase("find"):  # 4 find
             who = [units[k] for k in owner]
+            headers = _headers(stream, owner, units, quote_end, dialects.box_end(reading.dialect))
             copies = find_copies(
-                stream, headers=_headers(stream, owner, units, quote_end), authors=[u.author for u in who],
+                stream, headers=headers, authors=[u.author for u in who],
                 times=[p.parse_time(u.time) if u.time else None for u in who], ids=[u.id for u in who],
                 posts=owner if reading.posts is not None else None, config=config)
         with phase("split"):  # 3 split, again: a flat dump's posts, cut once its quotes' ends are known
@@ -487,7 +488,8 @@ def _flat_segments(
 
 
 def _headers(
-    stream: Stream, owner: list[int], units: list[_Unit], quote_end: Sequence[regex.Pattern[str]]
+    stream: Stream, owner: list[int], units: list[_Unit], quote_end: Sequence[regex.Pattern[str]],
+    box_end: Callable[[str, int, int], int | None] | None = None,
 ) -> list[Header]:
     """The quote headers in each unit's noise, placed in the stream, each with where its quoted
     text ends (see ``_quote_extent``)."""
@@ -498,7 +500,7 @@ def _headers(
                 at = stream.at_or_after(unit.base + s.end)
                 seg = stream.segment_at(at)
                 if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
-                    end = _quote_extent(unit, s, quote_end)
+                    end = _quote_extent(unit, s, quote_end, box_end)
                     headers.append(Header(at, seg, s.header, unit.base + s.start,
                                           None if end is None else stream.at_or_after(unit.base + end)))
     return headers
@@ -507,11 +509,16 @@ def _headers(
 _CUT_REACH = 400  # how far after a header the " ..." of a cut quote may stand
 
 
-def _quote_extent(unit: _Unit, header: Span, quote_end: Sequence[regex.Pattern[str]]) -> int | None:
-    """Where the text a quote header introduces ends (input offsets): where the format closes its
-    quote (a box, a block of ``>`` lines), else at the " ..." that marks a cut quote, else at
-    the end of the quote's first line; None where nothing follows the header."""
+def _quote_extent(unit: _Unit, header: Span, quote_end: Sequence[regex.Pattern[str]],
+                  box_end: Callable[[str, int, int], int | None] | None = None) -> int | None:
+    """Where the text a quote header introduces ends (input offsets): where the box it stands in
+    closes, else where the format closes its quote (a box, a block of ``>`` lines), else at the
+    " ..." that marks a cut quote, else at the end of the quote's first line; None where nothing
+    follows the header."""
     raw, start = unit.raw, header.end
+    closed = box_end(raw, header.start, unit.end) if box_end is not None else None
+    if closed is not None:
+        return closed
     ends = quote_ends(raw, start, unit.end, quote_end)
     if ends:
         return ends[0][0]

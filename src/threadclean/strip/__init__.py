@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 
-from .. import patterns as p
 from ..spans import Detector, Span, TextView, keep_disjoint, overlaps_any
 from . import bbcode, html, lines, markdown
 from .detectors import (
@@ -59,6 +58,7 @@ TRIGGERS: dict[Detector, tuple[str, ...]] = {
     html.find_markup: ("<",),
     html.find_entities: ("&",),
     html.find_smiley_images: ("<img", "<IMG"),
+    html.find_quote_link_images: ("back.gif",),
     html.find_hidden_jammer: ("jammer", "display"),
     html.find_quote_boxes: ("<blockquote", "<BLOCKQUOTE", "quote", "bbc-block"),
     lines.find_quote_marks: (">",),
@@ -70,12 +70,13 @@ TRIGGERS: dict[Detector, tuple[str, ...]] = {
     markdown.find_image_syntax: ("](",),
     markdown.find_emphasis: ("**", "__", "~~"),
 }
-# any trigger, overlapping ones too: one scan of a post tells which detectors may fire
-_ANY_TRIGGER = p.regex.compile("|".join(p.regex.escape(t) for ts in TRIGGERS.values() for t in ts))
+# every trigger once; one that is a prefix of another ("<" and "<img") must still be seen, so
+# each is looked for on its own (a substring test costs far less than a detector call)
+_ALL_TRIGGERS = tuple(sorted({t for ts in TRIGGERS.values() for t in ts}))
 
 
 def _triggers_in(text: str) -> set[str]:
-    return set(_ANY_TRIGGER.findall(text, overlapped=True))
+    return {t for t in _ALL_TRIGGERS if t in text}
 
 
 @lru_cache(maxsize=64)

@@ -15,7 +15,7 @@ threadclean's own text layout, whose posts hold no markup any more.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import regex
 
@@ -45,6 +45,7 @@ _DETECTORS: dict[str, list[tuple[str, Detector]]] = {
     "html": [
         ("jammer", html.find_hidden_jammer),
         ("smiley", html.find_smiley_images),
+        ("quote-image", html.find_quote_link_images),
         ("quote-header", html.find_quote_boxes),
         ("markup", html.find_markup),
         ("entity", html.find_entities),
@@ -69,6 +70,9 @@ _QUOTE_ENDS = {
     "markdown": (lines.QUOTE_END,),
     "text": (lines.QUOTE_END,),
 }
+
+
+_BOX_ENDS = {"html": html.quote_box_end}
 
 
 def tell(texts: Sequence[str]) -> str:
@@ -99,6 +103,12 @@ def tell(texts: Sequence[str]) -> str:
 def detectors(dialect: str | None) -> list[tuple[str, Detector]]:
     """The detectors of a dialect, as ``(kind, detector)`` pairs (none for no dialect)."""
     return list(_DETECTORS.get(dialect or "", []))
+
+
+def box_end(dialect: str | None) -> Callable[[str, int, int], int | None] | None:
+    """Where a dialect tells the close of the quote box a header stands in, by the box's own
+    nesting (``html.quote_box_end``); None for a dialect that has no boxes."""
+    return _BOX_ENDS.get(dialect or "")
 
 
 def quote_ends(dialect: str | None) -> tuple[regex.Pattern[str], ...]:

@@ -13,6 +13,7 @@ no one is only markup: its words are found, or not, as any unmarked copy is.
 from __future__ import annotations
 
 import html as std_html
+from functools import lru_cache
 
 import regex
 
@@ -32,10 +33,21 @@ ENTITY = regex.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa
 SCRIPT = regex.compile(r"(?si)<(script|style|template|noscript)\b[^<>]{0,10000}+>.{0,1000000}?</\1\s*+>")
 
 # An image that is no content: a smiley or emoji ("smilieid", "/smilies/", "/smiley/",
-# 'class="emoji"', "/emoticons/"), or an avatar ('class="avatar"', "/user_avatar/", gravatar).
+# 'class="emoji"', XenForo's sprite 'class="smilie smilie--sprite"', "/emoticons/"), or an
+# avatar ('class="avatar"', "/user_avatar/", gravatar).
 SMILEY_IMG = regex.compile(
-    r"<img\s[^<>]{0,4000}?(?:smilieid=|/smil(?:ey|ies?)/|/smile/|/emoji/|/emoticons?/|class=\"[^\"<>]{0,80}\bemoji\b)"
-    r"[^<>]{0,4000}>"
+    r"<img\s[^<>]{0,4000}?(?:smilieid=|/smil(?:ey|ies?)/|/smile/|/emoji/|/emoticons?/"
+    r"|class=\"[^\"<>]{0,80}\b(?:emoji|smilie|smiley)\b)[^<>]{0,4000}>"
+)
+# The image a Discuz quote header links to the quoted post with, as a tag:
+# '<img src="https://bbs.example/images/common/back.gif" border="0" onclick="zoom(this, this.src)">'.
+QUOTE_LINK_IMG = regex.compile(r"<img\s[^<>]{0,4000}?[/\"'](?:static/image|images)/common/back\.gif[^<>]{0,4000}>")
+# The board's own icons and buttons, from its theme's image folders or marked inline:
+# '<img class="inlineimg" src="…/images/ppc10/buttons/viewpost-right.png" alt="Beitrag anzeigen">',
+# '<img src="…/images/ppc10/misc/quote_icon.png" alt="Zitat">', '<img src="styles/x/imageset/icon_post_target.gif">'.
+CHROME_IMG = regex.compile(
+    r"<img\s[^<>]{0,4000}?(?:/images/(?:[\w.-]{1,40}/){0,2}(?:buttons?|misc|statusicon|icons?|common|reputation)/"
+    r"|/imageset/|\bclass=\"inlineimg\")[^<>]{0,4000}>"
 )
 AVATAR_IMG = regex.compile(r"<img\s[^<>]{0,4000}?(?:\bavatar\b|/user_avatar/|gravatar\.com)[^<>]{0,4000}>")
 IMG = regex.compile(r"<img\s[^<>]{0,8000}>")
@@ -90,10 +102,11 @@ def find_markup(text: str) -> list[Span]:
         if ti < len(taken) and taken[ti][0] <= m.start() < taken[ti][1]:
             continue  # inside a script, taken whole
         tag = m.group()
-        if tag[:4].lower() == "<img" and not (SMILEY_IMG.fullmatch(tag) or AVATAR_IMG.fullmatch(tag)):
-            continue  # a content image is what was posted
-        if SMILEY_IMG.fullmatch(tag):
-            continue  # a smiley: find_smiley_images
+        if tag[:4].lower() == "<img":
+            if SMILEY_IMG.fullmatch(tag) or QUOTE_LINK_IMG.fullmatch(tag):
+                continue  # a smiley or a quote's link image: a detector of its own
+            if not (AVATAR_IMG.fullmatch(tag) or CHROME_IMG.fullmatch(tag)):
+                continue  # a content image is what was posted
         breaks = _BREAKS.match(tag) is not None and not text.startswith("\n", m.end())
         out.append(Span(m.start(), m.end(), "markup", replacement="\n" if breaks else None))
     return sorted(out)
@@ -112,6 +125,15 @@ def find_entities(text: str) -> list[Span]:
         if char != m.group() and len(char) <= len(m.group()) and char.isprintable():
             out.append(Span(m.start(), m.end(), "entity", replacement=char))
     return out
+
+
+def find_quote_link_images(text: str) -> list[Span]:
+    """The ``back.gif`` image after a Discuz quote header, the whole tag.
+
+    >>> find_quote_link_images('发表 <a href="x"><img src="static/image/common/back.gif" border="0"></a>')
+    [Span(start=15, end=66, kind='quote-image', header=None, replacement=None)]
+    """
+    return spans_of(QUOTE_LINK_IMG, "quote-image", text)
 
 
 def find_smiley_images(text: str) -> list[Span]:
@@ -164,6 +186,42 @@ def find_quote_boxes(text: str) -> list[Span]:
                 out.append(Span(box.start(), box.end(), "quote-header", QuoteHeader(author or "", None, post)))
             last_text = first
     return out
+
+
+_BOX_REACH = 6000  # how far before a quote header its box may open (chrome, attributes, avatars)
+_BOX_SCAN = 400_000  # how far after it its close is looked for: a box left open is no box
+_NAME = regex.compile(r"<([A-Za-z][A-Za-z0-9]{0,15})")
+
+
+@lru_cache(maxsize=32)
+def _tags_named(name: str) -> regex.Pattern[str]:
+    """The opening and closing tags of one element ("<div …>", "</div>"), compiled once a name."""
+    return regex.compile(rf"(?i)<(/?){regex.escape(name)}\b[^<>]{{0,4000}}>")
+
+
+def quote_box_end(text: str, at: int, end: int) -> int | None:
+    """Where the quote box open at ``at`` closes (the start of its closing tag, before ``end``),
+    counting the nesting of its element; None where no box is open there. A box of ``<div>``s
+    (vBulletin's ``bbcode_container``) closes where its own ``</div>`` stands, not at the next
+    ``</blockquote>`` (the post's own wrapper).
+
+    >>> html = '<div class="bbcode_quote"><div class="message">quoted</div></div>reply</blockquote>'
+    >>> html[:quote_box_end(html, 45, len(html))]
+    '<div class="bbcode_quote"><div class="message">quoted</div>'
+    """
+    boxes = list(QUOTE_BOX.finditer(text, max(0, at - _BOX_REACH), at))
+    for box in reversed(boxes[-4:]):  # the innermost box first; one closed before ``at`` is not it
+        name = _NAME.match(box.group())
+        if name is None:
+            continue
+        depth = 1
+        for m in _tags_named(name[1].lower()).finditer(text, box.end(), min(end, at + _BOX_SCAN)):
+            depth += -1 if m[1] else 1
+            if depth == 0:
+                if m.start() >= at:
+                    return m.start()
+                break
+    return None
 
 
 def _linked_post(attrs: dict[str, str]) -> str | None:

@@ -105,7 +105,7 @@ def parse(text: str) -> Page:
 
 ENGINE = Engine(
     "discuz-html", sniff, parse,
-    {**h.DETECTORS, "quote-mark": find_quote_captions, "quote-truncation": find_cut_quotes,
+    {"quote-mark": find_quote_captions, "quote-truncation": find_cut_quotes,
      "quote-header": find_linked_headers},
     QUOTE_END,
     any_body(_BODY),

@@ -26,7 +26,6 @@ import regex
 from ...spans import Span
 from . import Dump, Engine, PostSpan
 from . import discuz as dz
-from . import html as h
 from ._common import QUOTE_END, any_body
 
 # The title line at the top: "# 认真求解：做站选国内还是国外主机？".
@@ -70,7 +69,7 @@ def parse(text: str) -> Dump:
 
 ENGINE = Engine(
     "discuz-md", sniff, parse,
-    {**h.DETECTORS, "quote-header": find_quote_headers, "quote-truncation": dz.find_cut_quotes}, QUOTE_END,
+    {"quote-header": find_quote_headers, "quote-truncation": dz.find_cut_quotes}, QUOTE_END,
     any_body(_SNIFF),
     "html",
 )

@@ -34,14 +34,6 @@ POST_HEAD = regex.compile(
     rf"#####[ \t\xa0]++(?P<floor>\d{{1,7}})#[^\n]{{0,80}}?发表于 (?P<time>{p.DATE_TIME})[ \t]*+(?:\r?\n)?"
 )
 
-# HTML the dump kept: quote boxes, links, bold, line breaks, fonts; not content images.
-MARKUP = regex.compile(
-    r"</?blockquote>|<a\s[^<>\n]{0,600}>|</a>|</?strong>|<br\s*+/?>|</?(?:font|span|div|i|b|u|em)(?:\s[^<>\n]{0,300})?>"
-)
-
-# A smiley image: "<img src="https://static.stage1st.com/image/smiley/face2017/001.png" ...>".
-SMILEY_IMAGE = regex.compile(r"<img\s[^<>\n]{0,300}?/smiley/[^<>\n]{0,300}>")
-
 # Client signatures: "—— 来自 HONOR ..., Android 15上的 [S1Next-鹅版](...) v3.0",
 # "[  -- 来自 有消息提醒的 Stage1官方 Android客户端](https://...)", "----发送自 ...", "—— 來自 ...",
 # "[论坛助手,iPhone](https://...)", "发自我的 iPhone".
@@ -67,28 +59,6 @@ _SNIFF = regex.compile(r"(?m)^#####[ \t\xa0]++\d{1,7}#[^\n]{0,80}?发表于 ")
 _BODY = regex.compile(
     r"stage1st\.com/|saraba1st\.com/|<blockquote><a\s[^<>\n]{0,600}?findpost[^<>\n]{0,600}>[^<>\n]{1,80}? 发表于 "
 )
-
-
-def find_markup(text: str) -> list[Span]:
-    """HTML tags the dump kept around quotes, links and bold text.
-
-    >>> from threadclean.spans import remove_spans
-    >>> text = '<blockquote><a href="x">甲 发表于 2024-1-2 10:00</a>\\n引文</blockquote>回复'
-    >>> remove_spans(text, find_markup(text))
-    '甲 发表于 2024-1-2 10:00\\n引文回复'
-    """
-    return spans_of(MARKUP, "markup", text)
-
-
-def find_smiley_images(text: str) -> list[Span]:
-    """Smiley images (their path holds ``/smiley/``); other images are content and stay.
-
-    >>> from threadclean.spans import remove_spans
-    >>> text = '好<img src="https://static.example/image/smiley/face2017/001.png" a="b">'
-    >>> remove_spans(text, find_smiley_images(text))
-    '好'
-    """
-    return spans_of(SMILEY_IMAGE, "smiley", text)
 
 
 def find_signatures(text: str) -> list[Span]:
@@ -148,8 +118,6 @@ def parse(text: str) -> Dump:
 ENGINE = Engine(
     "stage1st-md", sniff, parse,
     {
-        "markup": find_markup,
-        "smiley": find_smiley_images,
         "signature": find_signatures,
         "attachment": find_attachments,
         "moderation": find_moderation,

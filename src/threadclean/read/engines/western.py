@@ -148,19 +148,19 @@ def parse_smf(text: str) -> Page:
 
 SOMETHINGAWFUL = Engine(
     "somethingawful-html", lambda t: '<table class="post' in t[:500_000] and "postbody" in t[:500_000],
-    parse_somethingawful, {**h.DETECTORS, "quote-header": quote_headers(SA_QUOTE)}, QUOTE_END, any_body(SA_QUOTE),
+    parse_somethingawful, {"quote-header": quote_headers(SA_QUOTE)}, QUOTE_END, any_body(SA_QUOTE),
     "html",
 )
 VBULLETIN = Engine(
     "vbulletin-html", lambda t: 'id="post_message_' in t[:800_000], parse_vbulletin,
-    {**h.DETECTORS, "quote-header": quote_headers(VB_QUOTE)}, QUOTE_END, any_body(VB_QUOTE), "html",
+    {"quote-header": quote_headers(VB_QUOTE)}, QUOTE_END, any_body(VB_QUOTE), "html",
 )
 XENFORO = Engine(
     "xenforo-html", lambda t: "js-post-" in t[:800_000] and "bbWrapper" in t[:800_000], parse_xenforo,
-    {**h.DETECTORS, "quote-header": _xf_headers, "chrome": _xf_expand}, QUOTE_END, any_body(XF_QUOTE), "html",
+    {"quote-header": _xf_headers, "chrome": _xf_expand}, QUOTE_END, any_body(XF_QUOTE), "html",
 )
 SMF = Engine(
     "smf-html", lambda t: 'class="post_wrapper"' in t[:800_000] and 'id="msg_' in t[:800_000], parse_smf,
-    {**h.DETECTORS, "quote-header": quote_headers(SMF_QUOTE)}, QUOTE_END, any_body(SMF_QUOTE), "html",
+    {"quote-header": quote_headers(SMF_QUOTE)}, QUOTE_END, any_body(SMF_QUOTE), "html",
 )
 ENGINES = (SOMETHINGAWFUL, VBULLETIN, XENFORO, SMF)
