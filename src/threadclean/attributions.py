@@ -17,7 +17,10 @@ from .spans import QuoteHeader
 _NAME = r"[^\r\n<>:：\[\]]{1,80}?"
 _NAME_AFTER_DATE = r"[^\r\n<>:：\[\],]{1,80}?"
 # An e-mail address after a name: "Ann Example <ann@example.com>", "[mailto:ann@example.com]".
-_MAIL = r"(?:[ \t]*+(?:<[^<>\r\n]{1,160}>|\[mailto:[^\]\r\n]{1,160}\]|\([^()\r\n]{1,160}@[^()\r\n]{1,160}\)))?"
+_MAIL = (
+    r"(?:[ \t]*+(?:<[^<>\r\n]{1,160}>|\[mailto:[^\]\r\n]{1,160}\]|\([^()\r\n]{1,160}@[^()\r\n]{1,160}\)"
+    r"|(?<=[ \t])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,6}))?"
+)
 # The words for "wrote" (and "said", "posted") of the languages the readers know; '?' stands
 # where a mail client lost a non-ASCII letter ("a ?crit", "escribi?").
 _WROTE = (
@@ -35,11 +38,13 @@ _FORMS = [
     regex.compile(rf"(?P<author>[^\s<>]{{1,40}}) 发表于 (?P<when>{_STAMP})"),
     regex.compile(rf"原帖由 ?(?P<author>[^\r\n]{{1,40}}?) ?于 (?P<when>{_STAMP}) 发表"),
     # "On Tue, 1 Mar 2011 at 18:02, Ann Example <ann@example.com> wrote:" (also wrapped before
-    # "wrote:"), "On Sat, 2022-10-08 at 12:59 +0000, X via bitcoin-dev wrote:", "Am 11.06.2023 um
+    # "wrote:"), "On May 30, 2020, 4:15 PM Ann ann@example.com wrote:" (a bare address, iOS),
+    # "On Sat, 2022-10-08 at 12:59 +0000, X via bitcoin-dev wrote:", "Am 11.06.2023 um
     # 20:26 schrieb X:", "Le dim. 11 juin 2023 à 20:26, X a écrit :", "El dom, 11 jun 2023 a las
     # 20:26, X escribió:", "Op 11 jun. 2023 om 20:26 heeft X het volgende geschreven:"
     regex.compile(
-        rf"(?:On|Am|Le|El|Il giorno|Em|Op|W dniu|В)[ \t]++(?P<when>[^\r\n]{{4,120}}?),?[ \t\r\n]{{1,4}}"
+        rf"(?:On|Am|Le|El|Il giorno|Em|Op|W dniu|В)[ \t]++(?P<when>[^\r\n]{{4,120}}?(?:[ \t]?[AaPp]\.?[Mm]\.?)?),?"
+        rf"[ \t\r\n]{{1,4}}"
         rf"(?:schrieb[ \t]++)?(?P<author>{_NAME_AFTER_DATE}){_MAIL}(?:[ \t]++via[ \t]++[^\r\n<>]{{1,60}}?)?"
         rf"[ \t\r\n]{{1,4}}(?:{_WROTE}|heeft[^\r\n]{{0,40}}geschreven)[ \t]*+[:：]"
     ),

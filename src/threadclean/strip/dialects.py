@@ -72,7 +72,8 @@ _QUOTE_ENDS = {
 }
 
 
-_BOX_ENDS = {"html": html.quote_box_end}
+_BOX_ENDS = {"html": html.quote_box_end, "bbcode": lines.quoted_lines_end, "markdown": lines.quoted_lines_end,
+              "text": lines.quoted_lines_end}
 
 
 def tell(texts: Sequence[str]) -> str:
@@ -106,8 +107,9 @@ def detectors(dialect: str | None) -> list[tuple[str, Detector]]:
 
 
 def box_end(dialect: str | None) -> Callable[[str, int, int], int | None] | None:
-    """Where a dialect tells the close of the quote box a header stands in, by the box's own
-    nesting (``html.quote_box_end``); None for a dialect that has no boxes."""
+    """Where a dialect tells the end of the quote a header opens, by the quote's own nesting: the
+    box it stands in (``html.quote_box_end``), the lines quoted a level deeper than it
+    (``lines.quoted_lines_end``)."""
     return _BOX_ENDS.get(dialect or "")
 
 
