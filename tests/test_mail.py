@@ -94,7 +94,8 @@ def test_mail_fixtures_rebuild(name):
 
 def test_words_written_between_quoted_lines_are_the_repliers():
     text = ("Hi,\nOn Tue, 5 Mar 2024 at 10:02, Pavel Novak wrote:\n> Which chain lube lasts longest in the wet?\n"
-            "> I ride through the winter.\n\nA wax lube will not; take a wet lube and wipe the chain after each ride.\n\n"
+            "> I ride through the winter.\n\n"
+            "A wax lube will not; take a wet lube and wipe the chain after each ride.\n\n"
             "> Does it attract dirt?\n\nSome, which is why the wiping matters.\n")
     result = clean_text(text)
     assert result.reader == "email"

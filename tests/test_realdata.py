@@ -12,7 +12,7 @@ import json
 import pytest
 
 from conftest import raw_inputs, shared_path
-from threadclean import clean_file, clean_text, clean_thread, rebuild
+from threadclean import clean_file, clean_thread, rebuild
 from threadclean.layout import parse as parse_layout
 
 GATES = {  # folder: minimum mean of each figure
@@ -42,9 +42,9 @@ def test_accuracy_gate(folder, tmp_path, capsys):
     score = _score_module()
     rows = []
     for gold in sorted(shared_path(*folder.split("/")).glob("*.gold.json")):
-        raw = gold.with_name(json.loads(gold.read_text(encoding="utf-8"))["file"]).read_text(encoding="utf-8")
-        out = tmp_path / "result.json"
-        out.write_text(json.dumps(clean_text(raw).to_dict(), ensure_ascii=False), encoding="utf-8")
+        source = gold.with_name(json.loads(gold.read_text(encoding="utf-8"))["file"])
+        out = tmp_path / "result.json"  # the file as the command line reads it: its bytes, CRLF kept
+        out.write_text(json.dumps(clean_file(source).to_dict(), ensure_ascii=False), encoding="utf-8")
         capsys.readouterr()
         score.main(["score.py", str(out), str(gold), "--json"])
         rows.append(json.loads(capsys.readouterr().out))
