@@ -112,7 +112,9 @@ def clean_thread(
     """
     typed = _page_posts(posts)
     rules = find_for_posts([p.text for p in typed]) if engine == "auto" else by_name(engine) if engine else None
-    return _clean(_read_posts(typed, title=title, id=id, engine=rules, dialect=dialect), config or _DEFAULT)
+    reader = f"posts:{rules.name}" if rules else "posts"  # posts, with the body rules of an engine
+    return _clean(_read_posts(typed, title=title, id=id, engine=rules, dialect=dialect, reader=reader),
+                  config or _DEFAULT)
 
 
 def clean_pages(

@@ -192,7 +192,8 @@ class CleanResult:
     title: str | None = None
     stats: Stats = field(default_factory=Stats)
     warnings: tuple[str, ...] = ()  # what cleaning had to guess or leave out, one sentence each
-    reader: str | None = None  # what read it: an engine's name, "generic", "generic-page", "flat", "posts"
+    # what read it: an engine's name, "generic", "generic-page", "flat", "posts", "posts:ENGINE"
+    reader: str | None = None
     dialect: str | None = None  # the markup of its bodies: html, bbcode, markdown, text (None: none)
 
     @property

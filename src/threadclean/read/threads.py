@@ -83,12 +83,35 @@ def parse(text: str, *, source: str | None = None, input_format: str = "auto") -
         raise _json_error(e, source) from None
     if isinstance(doc, list):
         doc = {"posts": doc}
+    if isinstance(doc, dict) and "posts" not in doc and isinstance(doc.get("post_stream"), dict):
+        doc = _discourse_topic(doc)
     if not isinstance(doc, dict) or not isinstance(doc.get("posts"), list):
         raise FormatError('a JSON thread is an object with a "posts" array', source=source, where="line 1, column 1")
     for n, post in enumerate(doc["posts"], 1):
         _check_post(post, source, f"post {n}")
     title, tid = doc.get("title"), doc.get("id")
     return Thread(posts=doc["posts"], title=None if title is None else str(title), id=None if tid is None else str(tid))
+
+
+def _discourse_topic(doc: dict[str, Any]) -> dict[str, Any]:
+    """A Discourse topic's JSON (``/t/ID.json``) as a thread: each post's number its id (what a
+    quote box's ``data-post`` names), ``username`` its author, ``created_at`` its time and
+    ``cooked`` (the post's HTML) its text.
+
+    >>> topic = {"title": "T", "id": 9, "post_stream": {"posts": [
+    ...     {"post_number": 1, "username": "ann", "created_at": "2024-01-02T10:00:00.000Z", "cooked": "<p>Hi</p>"}]}}
+    >>> _discourse_topic(topic)["posts"]
+    [{'id': '1', 'author': 'ann', 'time': '2024-01-02T10:00:00.000Z', 'text': '<p>Hi</p>'}]
+    """
+    posts = []
+    for n, post in enumerate(doc["post_stream"].get("posts") or [], 1):
+        if not isinstance(post, dict):
+            posts.append(post)  # _check_post says what is wrong with it
+            continue
+        number = post.get("post_number", n)
+        posts.append({"id": str(number), "author": post.get("username") or post.get("name"),
+                      "time": post.get("created_at"), "text": post.get("cooked", post.get("raw"))})
+    return {"posts": posts, "title": doc.get("title") or doc.get("fancy_title"), "id": doc.get("id")}
 
 
 def _check_post(post: Any, source: str | None, where: str) -> None:

@@ -170,9 +170,9 @@ def find_quote_boxes(text: str) -> list[Span]:
     out: list[Span] = []
     last_text = -1  # where the words of the last box began: a box before them is part of it
     for box in QUOTE_BOX.finditer(text):
-        if box.start() < last_text:
-            continue
         attrs = {m["name"].lower(): std_html.unescape(m["value"]) for m in _ATTR.finditer(box.group())}
+        if box.start() < last_text and not (attrs.keys() & {"data-username", "data-author", "data-quote"}):
+            continue  # the top of the box before it (its <blockquote>); a box naming its own author is a quote inside
         title, first = _leading_text(text, box.end())
         header = attribution(title[2], titled=True) if title else None
         author = attrs.get("data-username") or attrs.get("data-author") or attrs.get("data-quote")
@@ -182,9 +182,17 @@ def find_quote_boxes(text: str) -> list[Span]:
             out.append(Span(title[0], title[1], "quote-header", named))
             last_text = _after_words(text, title[1])
         else:
-            if author or post:
-                out.append(Span(box.start(), box.end(), "quote-header", QuoteHeader(author or "", None, post)))
-            last_text = first
+            # a box's title that names no one is Discourse's link to the topic quoted, another
+            # topic: the title is the header's, and the box's post number is that topic's
+            title_div = _TITLE_DIV.search(text, box.end(), title[0]) if title is not None else None
+            end = _element_end(text, title_div) if title_div is not None else box.end()
+            if title_div is not None:
+                post = None
+                avatar = _AVATAR_NAME.search(text, title_div.end(), end)
+                author = author or (avatar["name"] if avatar else None)
+            if author or post or title_div is not None:
+                out.append(Span(box.start(), end, "quote-header", QuoteHeader(author or "", None, post)))
+            last_text = _after_words(text, end) if title_div is not None else first
     return out
 
 
@@ -222,6 +230,25 @@ def quote_box_end(text: str, at: int, end: int) -> int | None:
                     return m.start()
                 break
     return None
+
+
+# The title bar of a Discourse quote box: '<div class="title">', and the name in its avatar's
+# address: 'src="https://cdn.example/user_avatar/forum.example.org/lassoan/48/13_2.png"'.
+_TITLE_DIV = regex.compile(r"<div class=\"title\">")
+_AVATAR_NAME = regex.compile(r"/user_avatar/[^/\"<>\s]{1,200}/(?P<name>[^/\"<>\s]{1,80})/\d{1,4}/")
+
+
+def _element_end(text: str, opening: regex.Match[str]) -> int:
+    """Where the element an opening tag opens ends (after its closing tag), counting nesting;
+    the opening tag's end where it never closes."""
+    name = _NAME.match(opening.group())
+    depth = 1
+    if name is not None:
+        for m in _tags_named(name[1].lower()).finditer(text, opening.end(), opening.end() + _BOX_REACH):
+            depth += -1 if m[1] else 1
+            if depth == 0:
+                return m.end()
+    return opening.end()
 
 
 def _linked_post(attrs: dict[str, str]) -> str | None:

@@ -88,11 +88,11 @@ class Engine:
 
 @lru_cache(maxsize=1)
 def _registry() -> dict[str, Engine]:
-    from . import bbs1984, discuz, discuzmd, email, mail, mailpage, phpbb, stage1st, western
+    from . import bbs1984, discourse, discuz, discuzmd, email, mail, mailpage, phpbb, stage1st, western
 
     # a mail file before a mail reply: a digest or an mbox also holds "On … wrote:" and ">" lines
     engines = (discuz.ENGINE, *western.ENGINES, *phpbb.ENGINES, stage1st.ENGINE, bbs1984.ENGINE, discuzmd.ENGINE,
-               *mail.ENGINES, mailpage.ENGINE, email.ENGINE)
+               *discourse.ENGINES, *mail.ENGINES, mailpage.ENGINE, email.ENGINE)
     for engine in engines:
         unknown = engine.kinds - set(NOISE_KINDS)
         if unknown:  # a kind the options cannot name could never be switched off
