@@ -10,6 +10,7 @@ from threadclean import Config
 from threadclean.find.align import Chain, align
 from threadclean.find.atoms import snap
 from threadclean.find.collapse import Copy, Found, select, to_first_appearance
+from threadclean.find.stream import build_stream
 from threadclean.settle import settle
 from threadclean.spans import Input, QuoteHeader, Span
 from threadclean.split import PlacedCopy, Region, own_pieces
@@ -158,3 +159,31 @@ def test_settling_a_clean_thread_changes_nothing():
     regions = [Region("1", Input("1", "只是一句话", 0), 0, 5, [])]
     settle(regions, Config())
     assert regions[0].copies == [] and regions[0].noise == []
+
+
+# --- find/lines: whole lines repeated exactly, against an all-pairs oracle ------------------------
+
+_CODE_LINES = ['@set ^"n=^^^%lf%%lf%^%lf%%lf%^<nul ^^"', "setlocal enabledelayedexpansion & echo on",
+               "total used free shared buff/cache available", "x", "----------------------------------------"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_CODE_LINES), min_size=1, max_size=4), min_size=1, max_size=5))
+def test_exact_lines_against_all_pairs(posts):
+    from threadclean.find.lines import exact_lines
+
+    segments, base = [], 0
+    for lines in posts:
+        text = "\n".join(lines)
+        segments.append([(base, text)])
+        base += len(text) + 10
+    stream = build_stream(segments)
+    got = sorted((stream.segment_at(f.chain.target_start), stream.text[f.chain.target_start:f.chain.target_end])
+                 for f in exact_lines(stream, Config()))
+    want = []  # every line, in a later post, that an earlier post held; long and wordy enough
+    for k, lines in enumerate(posts):
+        for line in lines:
+            earlier = any(line in posts[j] for j in range(k))
+            if earlier and len(line.replace(" ", "")) >= Config().min_copy_chars and any(c.isalnum() for c in line):
+                want.append((k, line))
+    assert got == sorted(want)

@@ -2,7 +2,8 @@
 
 ``find_copies`` runs the phases in order: quotes placed by their headers (``quotes``), candidate
 pairs of windows (``candidates``, MinHash LSH over ``bands``), the quotes no header placed and
-the unmarked copies (``groups``), each aligned (``align``), then ``collapse`` into disjoint
+the unmarked copies (``groups``), each aligned (``align``), whole lines repeated exactly that hold
+too few words for the sketches (``lines``), then ``collapse`` into disjoint
 copies of first appearances. A repeat is a ``Chain`` once aligned, a ``Found`` once it knows
 whether a header marked it, and a ``Copy`` once collapsed; all three in stream offsets.
 """
@@ -19,6 +20,7 @@ from .bands import Memory
 from .candidates import find_candidates
 from .collapse import Copy, Found, collapse
 from .groups import unmarked
+from .lines import exact_lines
 from .quotes import Header, PostIndex, bounded, resolve_quote
 from .stream import Stream
 
@@ -74,6 +76,7 @@ def find_copies(
         for h in unplaced:
             found += resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), index, config, posts)
         found += unmarked(stream, candidates, config, posts)
+        found += exact_lines(stream, config, posts)  # lines with too few words for the sketches
     with phase("collapse"):
         copies = collapse(found, min_chars=config.min_copy_chars, text=stream.text)
         return _with_unplaced(copies, bounded(headers, stream), stream)

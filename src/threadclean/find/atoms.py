@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import regex
 
-# Markup that stays in the text as a whole: a tag ('<img src="…/142404i7pvx.jpg" referrerpolicy=…>'),
+# Markup that stays in the text as a whole: a tag ('<img src="…/142404i7pvx.jpg" referrerpolicy=…>'; on
+# one line, so that a "<" the text holds, "&lt;nul" read, opens none),
 # Markdown image or link syntax ('![](…/01.jpg)', '](https://…)'), a BBCode tag ('[img]', '[/url]'),
 # and a bare address ('https://img.example.com/a/b.jpg', 'www.example.com/x').
 ATOM = regex.compile(
-    r"<[^<>\x00]{1,8000}>|!\[[^\[\]\x00]{0,400}\]\([^()\s\x00]{0,2000}\)|\]\([^()\s\x00]{1,2000}\)"
+    r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>\x00\n]{0,8000})?>|!\[[^\[\]\x00]{0,400}\]\([^()\s\x00]{0,2000}\)|\]\([^()\s\x00]{1,2000}\)"
     r"|\[/?[a-z*]{1,12}(?:=[^\[\]\x00]{0,400})?\]|(?:https?|ftp)://[^\s<>\"'()\[\]\x00]{1,2000}"
     r"|www\.[^\s<>\"'()\[\]\x00]{1,2000}"
 )
+_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>\x00\n]{0,8000})?>")
 # A name in an address that names one thing: a file or path segment of eight letters and digits
 # or more ('142404i7pvxhw6eg17tvr1.jpg', a hash), not a template's ('none.gif', 'smiley').
 _NAMES_ONE = regex.compile(r"[/=][0-9a-z_-]*(?:[0-9][a-z]|[a-z][0-9])[0-9a-z_-]{6,}")
@@ -84,7 +86,7 @@ def _inside_tag(text: str, at: int) -> tuple[int, int] | None:
     if opened < 0 or text.rfind(">", opened, at) >= 0:
         return None
     closed = text.find(">", at, at + _REACH)
-    if closed < 0 or 0 <= text.find("<", at, closed) < closed:
+    if closed < 0 or 0 <= text.find("<", at, closed) < closed or not _TAG.fullmatch(text, opened, closed + 1):
         return None
     return opened, closed + 1
 
