@@ -51,6 +51,20 @@ def similarity(a: str, b: str) -> float:
     return float(Indel.normalized_similarity(a, b))
 
 
+def _extend_edges(chain: list[tuple[int, int, int]], source: str, target: str) -> None:
+    """The chain's first block grown back and its last grown on while the two texts still agree:
+    a longest common subsequence may spend the first letters of a run elsewhere ("It could" read
+    as "t could", its "i" matched earlier), and a copy's edge is where they stop agreeing."""
+    s, t, n = chain[0]
+    while s > 0 and t > 0 and source[s - 1] == target[t - 1]:
+        s, t, n = s - 1, t - 1, n + 1
+    chain[0] = (s, t, n)
+    s, t, n = chain[-1]
+    while s + n < len(source) and t + n < len(target) and source[s + n] == target[t + n]:
+        n += 1
+    chain[-1] = (s, t, n)  # growing back and on, the edges never reach the blocks between them
+
+
 def align(source: str, target: str, *, max_gap: int, min_matched: int = 1) -> list[Chain]:
     """The runs of ``target`` that repeat ``source``, as chains of equal blocks.
 
@@ -83,6 +97,7 @@ def align(source: str, target: str, *, max_gap: int, min_matched: int = 1) -> li
             chain.pop(0)
         while len(chain) > 1 and chain[-1][2] < _MIN_EDGE_BLOCK:
             chain.pop()
+        _extend_edges(chain, source, target)
         matched = sum(n for _, _, n in chain)
         if matched < min_matched:
             continue
