@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Config
 from ..spans import QuoteHeader
@@ -81,7 +81,30 @@ def bounded(headers: Sequence[Header], stream: Stream) -> list[tuple[Header, int
             end = ordered[i + 1].body_start
         if end > h.body_start:
             out.append((h, end))
+        going_on = _after_nested(h, ordered[i + 1 :], stream)
+        if going_on is not None:
+            out.append(going_on)
     return out
+
+
+def _after_nested(h: Header, later: Sequence[Header], stream: Stream) -> tuple[Header, int] | None:
+    """Where a quote goes on after the quotes nested in it close (Discourse's box holding a box,
+    then the quoted poster's own words): the rest of its box, as a stretch of its own (in the
+    segment after the inner box's close, which cut the stream)."""
+    if h.end is None:
+        return None
+    inner = [o.end for o in later if o.body_start < h.end and o.end is not None and o.end < h.end]
+    if not inner:
+        return None
+    start = max(inner)
+    segment = stream.segment_at(start)
+    if not 0 <= segment < len(stream.bounds):
+        return None
+    lo, hi = stream.bounds[segment]
+    start = max(start, lo)
+    end = min(h.end, hi, start + _MAX_QUOTE)
+    end = min([end] + [o.body_start for o in later if start <= o.body_start < end])
+    return (replace(h, body_start=start, segment=segment), end) if end > start else None
 
 
 def _segment_range(stream: Stream, at: int) -> tuple[int, int]:
