@@ -502,9 +502,10 @@ def _headers(
                 at = stream.at_or_after(unit.base + s.end)
                 seg = stream.segment_at(at)
                 if 0 <= seg < len(owner) and owner[seg] == k and at < stream.bounds[seg][1]:
-                    end = _quote_extent(unit, s, quote_end, box_end)
-                    headers.append(Header(at, seg, s.header, unit.base + s.start,
-                                          None if end is None else stream.at_or_after(unit.base + end)))
+                    end, known = _quote_extent(unit, s, quote_end, box_end)
+                    place = None if end is None else stream.at_or_after(unit.base + end)
+                    headers.append(Header(at, seg, s.header, unit.base + s.start, place if known else None,
+                                          None if known else place))
     return headers
 
 
@@ -512,28 +513,42 @@ _CUT_REACH = 400  # how far after a header the " ..." of a cut quote may stand
 
 
 def _quote_extent(unit: _Unit, header: Span, quote_end: Sequence[regex.Pattern[str]],
-                  box_end: Callable[[str, int, int], int | None] | None = None) -> int | None:
-    """Where the text a quote header introduces ends (input offsets): where the box it stands in
-    closes, else where the format closes its quote (a box, a block of ``>`` lines), else at the
-    " ..." that marks a cut quote, else at the end of the quote's first line; None where nothing
-    follows the header."""
+                  box_end: Callable[[str, int, int], int | None] | None = None) -> tuple[int | None, bool]:
+    """Where the text a quote header introduces ends (input offsets), and whether the input says
+    so: where the box it stands in closes, or where the format closes its quote (a box, a block
+    of ``>`` lines), or at the " ..." that marks a cut quote; else, a guess, the end of the
+    quote's first line (where a quote with no source is taken to end; the search is not bound by
+    it); None where nothing follows the header."""
     raw, start = unit.raw, header.end
     closed = box_end(raw, header.start, unit.end) if box_end is not None else None
     if closed is not None:
-        return closed
+        return closed, True
     ends = quote_ends(raw, start, unit.end, quote_end)
     if ends:
-        return ends[0][0]
+        return ends[0][0], True
     cut = next((s for s in unit.noise if s.kind == "quote-truncation" and start <= s.start < start + _CUT_REACH), None)
     if cut is not None:
-        return cut.start
-    body = start
-    while body < unit.end and raw[body] in p.BLANK:
-        body += 1
+        return cut.start, True
+    body = _words_after(unit, start)
     if body >= unit.end:
-        return None
+        return None, False
     line = raw.find("\n", body, unit.end)
-    return unit.end if line < 0 else line
+    return (unit.end if line < 0 else line), False
+
+
+def _words_after(unit: _Unit, at: int) -> int:
+    """Where the first words after ``at`` stand: past white space and past noise (the
+    ``back.gif`` after a Discuz header, a smiley), so a quote's first line is a line of words."""
+    while at < unit.end:
+        if unit.raw[at] in p.BLANK:
+            at += 1
+            continue
+        i = bisect.bisect_right(unit.noise, at, key=lambda s: s.start) - 1  # noise is sorted
+        if i >= 0 and unit.noise[i].start <= at < unit.noise[i].end:
+            at = unit.noise[i].end
+            continue
+        break
+    return at
 
 
 def _flat_regions(

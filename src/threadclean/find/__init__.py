@@ -85,15 +85,17 @@ def find_copies(
 def _with_unplaced(copies: list[Copy], headers: list[tuple[Header, int]], stream: Stream) -> list[Copy]:
     """The copies, and a quote with no source for every header whose quoted text has words and no
     source in the input (a post not in the file, or deleted): its words are still the quoted
-    poster's, not the replier's. Only where the format says where the quoted text ends."""
+    poster's, not the replier's: to where the format says the quoted text ends, or else to the
+    end of its first line."""
     placed = {c.header_at for c in copies if c.explicit}
     taken = sorted((c.target_start, c.target_end) for c in copies)
     orphans = []
     for h, end in headers:
-        if h.end is None or h.at in placed:
+        stop = h.end if h.end is not None else h.guess
+        if stop is None or h.at in placed:
             continue
         start = h.body_start
-        for a, b in _free(start, min(end, h.end), taken):
+        for a, b in _free(start, min(end, stop), taken):
             if len(stream.text[a:b].strip()) >= 2:
                 orphans.append(Copy(a, b, -1, -1, 0.0, True, h.says, None, h.at))
     return sorted(copies + orphans, key=lambda c: c.target_start) if orphans else copies

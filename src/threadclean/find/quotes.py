@@ -36,6 +36,7 @@ class Header:
     says: QuoteHeader
     at: int  # thread offset where the header's span starts
     end: int | None = None  # where the quoted text ends, where the format says (a box's close)
+    guess: int | None = None  # where it ends by a guess (its first line), for a quote with no source
 
 
 class PostIndex:
