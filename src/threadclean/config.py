@@ -16,6 +16,7 @@ from .errors import ConfigError
 #: ``Config.noise_kinds`` selects among them.
 NOISE_KINDS: tuple[str, ...] = (
     "bom",
+    "invisible",
     "jammer",
     "hidden-marker",
     "smiley",

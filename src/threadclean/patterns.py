@@ -58,9 +58,19 @@ HIDDEN_MARKER = regex.compile(
     r"|游客[，,]如果您要查看本帖隐藏内容请回复"
 )
 
-# Discuz's edit note, with or without the brackets Discuz 6/7 puts around it:
-#   "本帖最后由 村夫 于 2013-7-11 11:01 编辑", "[ 本帖最后由 X 于 2010-1-20 17:09 编辑 ]".
-EDIT_NOTE = regex.compile(rf"(?:\[ ?)?本帖最后由 ?[^\n]{{1,40}}? ?于 {DATE_TIME} 编辑(?: ?\])?")
+# Discuz's edit note, with or without the brackets Discuz 6/7 puts around it, in a page's
+# HTML with its italics: "本帖最后由 村夫 于 2013-7-11 11:01 编辑", "[ 本帖最后由 X 于 2010-1-20
+# 17:09 编辑 ]", "[<i> 本帖最后由 X 于 2010-1-21 11:23 编辑 </i>]".
+EDIT_NOTE = regex.compile(
+    rf"(?:\[ ?(?:<i>)? ?)?本帖最后由 ?[^\n]{{1,40}}? ?于 {DATE_TIME} 编辑(?: ?(?:</i>)? ?\])?"
+)
+
+# Characters no reader sees, which scraped text is full of: zero-width space, joiners, word
+# joiner, soft hyphen, and a byte-order mark inside the text ("好\u200b文").
+INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\u00ad\ufeff]++")
+
+# The rule Discuz draws above a signature: "﹍﹍﹍" on a line of its own.
+SIGNATURE_RULE = regex.compile(r"(?m)^[ \t]*+﹍{3,}[ \t]*+$")
 
 # Letters of the scripts written without spaces: each character is a token of its own.
 CJK_CHAR = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"

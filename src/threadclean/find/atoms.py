@@ -96,8 +96,8 @@ def _inside_address(text: str, at: int) -> tuple[int, int] | None:
     lo = at
     while lo > 0 and at - lo < _REACH and text[lo - 1] not in _DELIMITS:
         lo -= 1
-    scheme = _SCHEME.search(text, lo, at)
-    if scheme is None:
+    scheme = _SCHEME.search(text, lo, at + 7)  # "https|://…": the scheme may end past ``at``
+    if scheme is None or scheme.start() >= at:
         return None
     hi = at
     while hi < len(text) and hi - at < _REACH and text[hi] not in _DELIMITS:

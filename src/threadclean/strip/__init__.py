@@ -18,17 +18,20 @@ from .detectors import (
     find_copy_buttons,
     find_edit_notes,
     find_hidden_markers,
+    find_invisible,
     find_jammer,
     find_move_notes,
     find_quote_headers,
     find_quote_images,
     find_quote_truncations,
+    find_signature_rules,
     find_smileys,
 )
 
 #: The detector of each noise kind.
 DETECTORS: dict[str, Detector] = {
     "bom": find_bom,
+    "invisible": find_invisible,
     "jammer": find_jammer,
     "hidden-marker": find_hidden_markers,
     "smiley": find_smileys,
@@ -38,6 +41,7 @@ DETECTORS: dict[str, Detector] = {
     "quote-header": find_quote_headers,
     "chrome": find_copy_buttons,
     "moderation": find_move_notes,
+    "signature": find_signature_rules,
 }
 
 _MAX_PASSES = 4  # each pass can only uncover what the one before took out; two nearly always do
@@ -54,6 +58,8 @@ TRIGGERS: dict[Detector, tuple[str, ...]] = {
     find_quote_headers: ("发表于", "原帖由"),
     find_copy_buttons: ("复制链接", "复制代码"),
     find_move_notes: ("本主题由",),
+    find_invisible: ("\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"),
+    find_signature_rules: ("﹍﹍﹍",),
     # the dialects' (see dialects.py)
     html.find_markup: ("<",),
     html.find_entities: ("&",),

@@ -23,6 +23,35 @@ def find_bom(text: str) -> list[Span]:
     return [Span(0, 1, "bom")] if text.startswith("\ufeff") else []
 
 
+def find_invisible(text: str) -> list[Span]:
+    """Characters no reader sees: zero-width spaces and joiners, soft hyphens, a byte-order mark
+    inside the text (one at its very start is ``bom``).
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "\\ufeff好\\u200b文\\u200b\\u200b章"
+    >>> remove_spans(text, find_invisible(text))
+    '\\ufeff好文章'
+    """
+    out = []
+    for span in spans_of(p.INVISIBLE, "invisible", text):
+        if span.start == 0 and text.startswith("\ufeff"):  # the byte-order mark is "bom"'s
+            span = Span(1, span.end, "invisible")
+        if span.end > span.start:
+            out.append(span)
+    return out
+
+
+def find_signature_rules(text: str) -> list[Span]:
+    """The ``﹍﹍﹍`` rule Discuz draws above a signature (the signature's words stay: a reader
+    cannot tell them from the post's).
+
+    >>> from threadclean.spans import remove_spans
+    >>> remove_spans("说完了\\n\\n﹍﹍﹍\\n\\n签名", find_signature_rules("说完了\\n\\n﹍﹍﹍\\n\\n签名"))
+    '说完了\\n\\n\\n\\n签名'
+    """
+    return spans_of(p.SIGNATURE_RULE, "signature", text)
+
+
 def _line_start(text: str, at: int) -> bool:
     return at == 0 or text[at - 1] in "\r\n"
 

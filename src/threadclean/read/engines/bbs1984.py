@@ -71,6 +71,21 @@ def find_quote_marks(text: str) -> list[Span]:
     return [s for s in spans_of(QUOTE_MARK, "quote-mark", text) if s.end > s.start]
 
 
+# The line that ends a quote the archive cut: "> ..." (html2text's rendering of Discuz's " ...").
+CUT_LINE = regex.compile(r"(?m)^>[ \t]?(?:\.\.\.|…)[ \t]*+$")
+
+
+def find_cut_lines(text: str) -> list[Span]:
+    """The ``> ...`` line that ends a cut quote.
+
+    >>> from threadclean.spans import remove_spans
+    >>> text = "> 原帖由 甲 于 2010-1-20 16:28 发表\\n> 坚持\\n> ...\\n回复"
+    >>> remove_spans(text, find_cut_lines(text))
+    '> 原帖由 甲 于 2010-1-20 16:28 发表\\n> 坚持\\n\\n回复'
+    """
+    return spans_of(CUT_LINE, "quote-truncation", text)
+
+
 def find_chrome(text: str) -> list[Span]:
     """The archive bot's footer, the page's pager and reply captions.
 
@@ -98,5 +113,6 @@ def parse(text: str) -> Dump:
     return posts_between(text, heads, structure)
 
 
-ENGINE = Engine("1984bbs-md", sniff, parse, {"quote-mark": find_quote_marks, "chrome": find_chrome},
+ENGINE = Engine("1984bbs-md", sniff, parse,
+                {"quote-mark": find_quote_marks, "chrome": find_chrome, "quote-truncation": find_cut_lines},
                 sniff_posts=any_body(_BODY), dialect="markdown")

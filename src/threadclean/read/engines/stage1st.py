@@ -36,10 +36,12 @@ POST_HEAD = regex.compile(
 
 # Client signatures: "—— 来自 HONOR ..., Android 15上的 [S1Next-鹅版](...) v3.0",
 # "[  -- 来自 有消息提醒的 Stage1官方 Android客户端](https://...)", "----发送自 ...", "—— 來自 ...",
-# "[论坛助手,iPhone](https://...)", "发自我的 iPhone".
+# "[论坛助手,iPhone](https://...)", "发自我的 iPhone", and the old client's "…的话来自: iPhone客户端",
+# written straight after the post's last word.
 SIGNATURE = regex.compile(
     r"(?m)\[?[\xa0 ]*+(?:——|-{2,4})[ \xa0]*+(?:来自|來自|发送自)[^\n]{0,300}+"
     r"|\[论坛助手,[^\]\n]{1,30}\]\([^)\n]{0,300}\)|^发自我的 ?[^\n]{1,30}$"
+    r"|来自:[ \xa0]?(?:iPhone|Android|iPad|手机)客户端[ \t]*+$"
 )
 
 # Attachment lines: "下载附件", "2024-12-13 09:10 上传", "<strong>1.jpg</strong> (35.2 KB, 下载次数: 0)".

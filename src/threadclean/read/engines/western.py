@@ -24,6 +24,9 @@ from ._common import QUOTE_END, any_body, quote_headers
 SA_QUOTE = regex.compile(
     r"<h4><a\s[^<>]{0,300}?postid=(?P<post>\d{1,12})[^<>]{0,300}>(?P<author>[^<>\n]{1,80}?) posted:</a></h4>"
 )
+# Something Awful's edit line: '<p class="editedby"><span>THC fucked around with this message at
+#   Sep 20, 2012 around 15:09</span>' (and its empty paragraph where no one edited).
+SA_EDITED = regex.compile(r"<p class=\"editedby\">\s{0,40}(?:<span>[^<>]{1,300}</span>\s{0,40})?(?:</p>)?")
 # vBulletin 4: <div class="bbcode_postedby"><img … alt="Zitat" /> Zitat von <strong>TheFreeman</strong>
 #   <a href="…#post949745" …><img …/></a></div>; English boards say "Originally Posted by".
 VB_QUOTE = regex.compile(
@@ -146,9 +149,20 @@ def parse_smf(text: str) -> Page:
     )
 
 
+def find_sa_edit_lines(text: str) -> list[Span]:
+    """Something Awful's line saying who edited a post, and when.
+
+    >>> text = 'words<p class="editedby"><span>ann fucked around with this message at Sep 20, 2012 around 15:09</span>'
+    >>> [text[s.start:s.end][:22] for s in find_sa_edit_lines(text)]
+    ['<p class="editedby"><s']
+    """
+    return spans_of(SA_EDITED, "edit-note", text)
+
+
 SOMETHINGAWFUL = Engine(
     "somethingawful-html", lambda t: '<table class="post' in t[:500_000] and "postbody" in t[:500_000],
-    parse_somethingawful, {"quote-header": quote_headers(SA_QUOTE)}, QUOTE_END, any_body(SA_QUOTE),
+    parse_somethingawful, {"quote-header": quote_headers(SA_QUOTE), "edit-note": find_sa_edit_lines}, QUOTE_END,
+    any_body(SA_QUOTE),
     "html",
 )
 VBULLETIN = Engine(
