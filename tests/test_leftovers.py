@@ -84,3 +84,18 @@ def test_entities_read_in_the_text_offsets_in_the_input():
     assert post.text == "Tom & Jerry <3"
     assert [(r.origin.start, r.origin.end, r.replacement) for r in post.replaced] == [(4, 9, "&"), (16, 20, "<")]
     assert "entity" not in _kinds(result)  # read, not removed
+
+
+def test_a_gallery_keeps_its_images_and_a_repost_is_a_repeat():
+    from conftest import FIXTURES
+    from threadclean import clean_file
+
+    result = clean_file(FIXTURES / "gallery" / "input.md")
+    gallery, question, repost = result.posts
+    assert not gallery.quotes  # ten images of one template: no copies
+    assert gallery.text.count("<img ") == 10 and "下载附件" not in gallery.text
+    assert "attachment" in {r.kind for r in gallery.removed}
+    (quote,) = repost.quotes  # the same image posted again
+    assert quote.post == "1" and quote.paragraph == 4 and "142405p8bd1nc4yr6ts0vq.jpg" in quote.text
+    assert repost.text.strip() == "这张太好看了，设成桌面了。"
+    assert not question.quotes

@@ -84,8 +84,8 @@ WORD_CHAR = regex.compile(r"\w")
 # words that are not in the input "[quote @村夫]" (who the header said wrote them).
 QUOTE_MARKER = regex.compile(r"\[quote (?:#[^\s\]]{1,64} ¶\d{1,6}|@[^\]\r\n]{0,64})\]")
 
-# A paragraph break in a post's cleaned text: a blank line.
-PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*+\n")
+# A paragraph break in a post's cleaned text: a blank line, or a run of them (what noise left between).
+PARAGRAPH_BREAK = regex.compile(r"\n(?:[ \t]*+\n)++")
 
 # What trims off a post's ends, here and in the text layout: only what the detectors too read
 # as blank (str.isspace() would also take \x0c or \x1f, which the patterns read as text).
