@@ -74,3 +74,19 @@ def test_input_format_picks_the_engine():
     assert [p["author"] for p in auto["posts"]] == ["山风", "白鹭", "青草", "山风"]
     assert forced == auto
     assert all(p["author"] is None for p in flat["posts"])
+
+
+def test_engine_and_dialect_options_for_json_posts(tmp_path):
+    body = ('<blockquote><a href="https://stage1st.com/2b/forum.php?mod=redirect&amp;goto=findpost&amp;pid=1">'
+            '山风 发表于 2021-5-3 10:00</a>\n这条线路从北门进山，两个小时到观景台</blockquote>\n观景台附近有卖吃的吗？')
+    posts = {"posts": [{"id": "1", "author": "山风", "text": "这条线路从北门进山，两个小时到观景台，路上有水。"},
+                       {"id": "2", "author": "白鹭", "text": body}]}
+    path = tmp_path / "thread.json"
+    path.write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
+    auto = json.loads(run("clean", "--format", "json", str(path)).stdout)
+    forced = json.loads(run("clean", "--format", "json", "--engine", "stage1st-md", str(path)).stdout)
+    plain = json.loads(run("clean", "--format", "json", "--engine", "none", "--dialect", "text", str(path)).stdout)
+    assert auto["reader"] == forced["reader"] == {"name": "posts:stage1st-md", "dialect": "html"}
+    assert plain["reader"] == {"name": "posts", "dialect": "text"}
+    assert "<blockquote>" in plain["posts"][1]["text"]  # read as plain text: the markup stays
+    assert forced["posts"][1]["text"].strip() == "观景台附近有卖吃的吗？"

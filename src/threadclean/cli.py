@@ -11,15 +11,16 @@ import traceback
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NamedTuple, NoReturn
 
 import click
 import regex
 
 from . import NOISE_KINDS, CleanResult, Config, ThreadcleanError, __version__, clean_file
 from .batch import ArchiveReport, BatchProgress, clean_archive
-from .config import COMPRESSIONS, DEFAULT_PAGES, OUTPUT_FORMATS, BatchConfig
+from .config import COMPRESSIONS, DEFAULT_PAGES, DIALECTS, OUTPUT_FORMATS, BatchConfig
 from .read import INPUT_FORMATS
+from .read.engines import names as engine_names
 from .report import PAGE_SIZE, render_report
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -43,19 +44,25 @@ def _cleaning_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options every command that cleans shares; the command gets them as ``config``."""
 
     @functools.wraps(command)
-    def run(*args: Any, input_format: str, min_copy_chars: int, no_collapse: bool, skip: tuple[str, ...],
-            max_post_chars: int, max_thread_posts: int, max_thread_chars: int, debug: bool, **kwargs: Any) -> None:
+    def run(*args: Any, input_format: str, engine: str, dialect: str, min_copy_chars: int, no_collapse: bool,
+            skip: tuple[str, ...], max_post_chars: int, max_thread_posts: int, max_thread_chars: int, debug: bool,
+            **kwargs: Any) -> None:
         try:
             config = Config(min_copy_chars=min_copy_chars, collapse=not no_collapse,
                             noise_kinds=frozenset(NOISE_KINDS) - set(skip), max_post_chars=max_post_chars,
                             max_thread_posts=max_thread_posts, max_thread_chars=max_thread_chars)
         except ThreadcleanError as e:
             _fail(str(e), debug)
-        command(*args, config=config, input_format=input_format, debug=debug, **kwargs)
+        reading = Reading(input_format, None if engine == "none" else engine, None if dialect == "none" else dialect)
+        command(*args, config=config, reading=reading, debug=debug, **kwargs)
 
     for option in reversed([
         click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
                      help="How to read the input: told from the text by default."),
+        click.option("--engine", type=click.Choice(["auto", "none", *engine_names()]), default="auto",
+                     show_default=True, help="The engine whose rules read JSON posts' bodies (none: no engine's)."),
+        click.option("--dialect", type=click.Choice(["auto", *DIALECTS, "none"]), default="auto", show_default=True,
+                     help="The markup the bodies are written in: told from them by default."),
         click.option("--min-copy-chars", type=int, default=_DEFAULT.min_copy_chars, show_default=True,
                      help="Shortest unmarked repeat (non-space characters) that is collapsed."),
         click.option("--no-collapse", is_flag=True, help="Only strip noise; leave repeated passages in place."),
@@ -73,12 +80,21 @@ def _cleaning_options(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def _read(inputs: Sequence[IO[bytes]], *, config: Config, input_format: str, debug: bool) -> tuple[CleanResult, str]:
+class Reading(NamedTuple):
+    """How the command was asked to read its input."""
+
+    input_format: str
+    engine: str | None
+    dialect: str | None
+
+
+def _read(inputs: Sequence[IO[bytes]], *, config: Config, reading: Reading, debug: bool) -> tuple[CleanResult, str]:
     """One thread from a file or stdin, or from its pages in order; the result and its source's name."""
     name = getattr(inputs[0], "name", "-")
     first = "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
     try:
-        result = clean_file(list(inputs), input_format=input_format, config=config)
+        result = clean_file(list(inputs), input_format=reading.input_format, config=config, engine=reading.engine,
+                            dialect=reading.dialect)
     except ThreadcleanError as e:
         _fail(str(e), debug)
     except OSError as e:
@@ -95,12 +111,12 @@ def _read(inputs: Sequence[IO[bytes]], *, config: Config, input_format: str, deb
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="Where to write the result (default: stdout).")
 @_cleaning_options
-def clean(inputs: tuple[IO[bytes], ...], fmt: str, output: IO[str], config: Config, input_format: str,
+def clean(inputs: tuple[IO[bytes], ...], fmt: str, output: IO[str], config: Config, reading: Reading,
           debug: bool) -> None:
     """Clean one thread: a flat text dump, a dump or page format, a JSON thread or JSON Lines of
     posts (- or nothing for stdin). Several INPUTS are the pages of one thread, in order."""
     streams: tuple[IO[bytes], ...] = inputs or (sys.stdin.buffer,)
-    result, _ = _read(streams, config=config, input_format=input_format, debug=debug)
+    result, _ = _read(streams, config=config, reading=reading, debug=debug)
     if fmt == "json":
         output.write(json.dumps(result.to_dict(), ensure_ascii=False))
         output.write("\n")
@@ -117,10 +133,10 @@ def clean(inputs: tuple[IO[bytes], ...], fmt: str, output: IO[str], config: Conf
               help="Posts drawn at a time in the page (longer threads are paged).")
 @_cleaning_options
 def show(inputs: tuple[IO[bytes], ...], output: str, open_page: bool, page_size: int, config: Config,
-         input_format: str, debug: bool) -> None:
+         reading: Reading, debug: bool) -> None:
     """Write one self-contained HTML page showing what cleaning a thread did: noise marked by kind,
     each collapsed copy linked to where its words first appeared. Several INPUTS are pages of one thread."""
-    result, source = _read(inputs, config=config, input_format=input_format, debug=debug)
+    result, source = _read(inputs, config=config, reading=reading, debug=debug)
     page = render_report(result, page_size=page_size, source=source)
     try:
         with open(output, "w", encoding="utf-8") as f:
@@ -154,13 +170,14 @@ def show(inputs: tuple[IO[bytes], ...], output: str, open_page: bool, page_size:
 @_cleaning_options
 def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tuple[str, ...], pages: str | None,
           shard_size: int, output_format: str, compress: str, report_dir: str | None, workers: int | None,
-          resume: bool, strict: bool, quiet: bool, config: Config, input_format: str, debug: bool) -> None:
+          resume: bool, strict: bool, quiet: bool, config: Config, reading: Reading, debug: bool) -> None:
     """Clean every thread under SOURCES (folders, files, JSON Lines of threads, .gz/.bz2/.xz/.zst, - for stdin)
     into sharded JSON Lines in OUTPUT, with a report."""
     show = None if quiet else _Progress()
     try:
         options = BatchConfig(
-            input_format=input_format, glob=glob, exclude=exclude,
+            input_format=reading.input_format, engine=reading.engine, dialect=reading.dialect, glob=glob,
+            exclude=exclude,
             pages=DEFAULT_PAGES if pages is None else () if pages == "none" else (pages,),
             shard_size=shard_size, output_format=output_format, compress=compress, workers=workers,
             report_dir=report_dir,

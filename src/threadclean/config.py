@@ -14,6 +14,9 @@ from .errors import ConfigError
 
 #: Every kind of noise threadclean knows (the built-in detectors' and every engine's);
 #: ``Config.noise_kinds`` selects among them.
+#: The markup a post's body can be written in (threadclean.strip.dialects reads each).
+DIALECTS: tuple[str, ...] = ("html", "bbcode", "markdown", "text")
+
 NOISE_KINDS: tuple[str, ...] = (
     "bom",
     "invisible",
@@ -156,6 +159,9 @@ class BatchConfig:
 
     Attributes:
         input_format: how to read each file (``auto``: told from its bytes).
+        engine: the engine whose rules read JSON posts' bodies (``auto``: told from them; None:
+            no engine's rules), or that reads every text.
+        dialect: the markup of the bodies (``auto``: told from them; None: no markup).
         glob: only files in folders whose name matches this pattern (``*.md``).
         exclude: skip files whose name matches one of these patterns.
         pages: the file-name patterns (regular expressions with groups ``thread`` and ``page``)
@@ -168,6 +174,8 @@ class BatchConfig:
     """
 
     input_format: str = "auto"
+    engine: str | None = "auto"
+    dialect: str | None = "auto"
     glob: str | None = None
     exclude: tuple[str, ...] = ()
     pages: tuple[str, ...] = DEFAULT_PAGES
@@ -194,6 +202,10 @@ class BatchConfig:
                 raise ConfigError(f"pages: {pattern!r} needs the groups (?P<thread>...) and (?P<page>...)")
         if not isinstance(self.input_format, str):
             raise ConfigError(f"input_format: must be a format's name, not {self.input_format!r}")
+        if self.engine is not None and not isinstance(self.engine, str):
+            raise ConfigError(f"engine: must be an engine's name, auto or None, not {self.engine!r}")
+        if self.dialect is not None and self.dialect != "auto":
+            _check_choice("dialect", self.dialect, DIALECTS)
         if self.glob is not None and not isinstance(self.glob, str):
             raise ConfigError(f"glob: must be a pattern, not {self.glob!r}")
         _check_int("shard_size", self.shard_size, 1, 1 << 40)
@@ -213,7 +225,8 @@ class BatchConfig:
     def settings(self) -> dict[str, Any]:
         """The options that decide what the shards hold (a resumed batch must have the same)."""
         return {"glob": self.glob, "exclude": list(self.exclude), "pages": list(self.pages),
-                "input_format": self.input_format, "shard_size": self.shard_size,
+                "input_format": self.input_format, "engine": self.engine, "dialect": self.dialect,
+                "shard_size": self.shard_size,
                 "output_format": self.output_format, "compress": self.compress}
 
 

@@ -21,7 +21,7 @@ import regex
 
 from . import patterns as p
 from .assemble import build_result, outside_posts
-from .config import Config
+from .config import DIALECTS, Config
 from .errors import ConfigError, FormatError, InputError
 from .find import Header, find_copies
 from .find.stream import Segment, Stream, build_stream, quote_ends, split_at
@@ -158,11 +158,16 @@ def clean_file(
     input_format: str = "auto",
     config: Config | None = None,
     name: str | None = None,
+    engine: str | None = "auto",
+    dialect: str | None = "auto",
 ) -> CleanResult:
     """Clean one thread from a file (a path, its bytes, or a binary file): the encoding and the
     format are told from the bytes as the command line does (``input_format`` forces a format).
     A list is the files of one thread's pages, in order.
 
+    ``engine`` names the engine whose rules read the posts of a JSON thread (``"auto"``: told
+    from their bodies; None: no engine's rules), or the one that reads a text (as
+    ``input_format`` does); ``dialect`` forces the bodies' markup (see ``clean_thread``).
     ``name`` is what errors call the input (default: the path, or ``<bytes>``).
 
     >>> result = clean_file('{"posts": [{"id": "1", "text": "好文{:soso_e121:}"}]}'.encode())
@@ -176,7 +181,7 @@ def clean_file(
     for n, one in enumerate(sources):
         data, label = _bytes_of(one)
         label = name if name is not None and n == 0 else label
-        threads.append(read_bytes(data, source=label, input_format=input_format))
+        threads.append(read_bytes(data, source=label, input_format=input_format, engine=engine, dialect=dialect))
         names.append(label)
     try:
         return clean_read(threads, names=names, config=config)
@@ -280,8 +285,8 @@ def _header_example(text: str, dump: Dump | Page) -> str:
 def _dialect(dialect: str | None, engine: Engine | None, texts: Sequence[str]) -> str | None:
     """The dialect asked for, the engine's, or the one the texts show."""
     if dialect != "auto":
-        if dialect is not None and dialect not in dialects.DIALECTS:
-            raise ConfigError(f"dialect: unknown dialect {dialect!r}; known: {', '.join(dialects.DIALECTS)}")
+        if dialect is not None and dialect not in DIALECTS:
+            raise ConfigError(f"dialect: unknown dialect {dialect!r}; known: {', '.join(DIALECTS)}")
         return dialect
     return engine.dialect if engine and engine.dialect else dialects.tell(texts)
 

@@ -238,7 +238,8 @@ def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
 
 
 def _clean_one(job: Job, config: Config, batch: BatchConfig) -> Outcome:
-    return clean_job(job, config=config, input_format=batch.input_format, output_format=batch.output_format,
+    return clean_job(job, config=config, input_format=batch.input_format, engine=batch.engine, dialect=batch.dialect,
+                     output_format=batch.output_format,
                      report_dir=batch.report_dir)
 
 

@@ -72,14 +72,15 @@ class Outcome:
 
 
 def clean_job(
-    job: Job, *, config: Config, input_format: str = "auto", output_format: str = "jsonl", report_dir: str | None = None
+    job: Job, *, config: Config, input_format: str = "auto", engine: str | None = "auto", dialect: str | None = "auto",
+    output_format: str = "jsonl", report_dir: str | None = None
 ) -> Outcome:
     """One thread of an archive cleaned into its output line, or the error that stopped it."""
     if job.error is not None:
         return _failed(job, job.error)
     try:
         if job.line is not None:
-            threads = [read_bytes(job.line, source=job.path, input_format="json")]
+            threads = [read_bytes(job.line, source=job.path, input_format="json", engine=engine, dialect=dialect)]
             bytes_in, names = len(job.line), [job.path]
         else:
             blobs = [job.data] if job.data is not None else [read_all(page) for page in job.pages]
@@ -87,7 +88,7 @@ def clean_job(
             empty = [n for b, n in zip(blobs, names, strict=True) if not (b or b"").strip()]
             if empty:
                 return _failed(job, "empty file, no thread in it" if len(names) == 1 else f"{empty[0]} is empty")
-            threads = [read_bytes(b or b"", source=n, input_format=input_format)
+            threads = [read_bytes(b or b"", source=n, input_format=input_format, engine=engine, dialect=dialect)
                        for b, n in zip(blobs, names, strict=True)]
             bytes_in = sum(len(b or b"") for b in blobs)
         result = clean_read(threads, names=names, config=config)

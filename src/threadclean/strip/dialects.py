@@ -22,8 +22,6 @@ import regex
 from ..spans import Detector
 from . import bbcode, html, lines, markdown
 
-DIALECTS = ("html", "bbcode", "markdown", "text")
-
 # Evidence of each dialect, counted in a sample of the text.
 #   html: '<p>', '</div>', '<br />', '<a href="…">', '<blockquote>', '&amp;'
 _HTML = regex.compile(
