@@ -60,10 +60,11 @@ def test_quote_header_forms():
 
 
 def test_every_kind_has_a_detector():
+    from threadclean.config import DIALECTS
     from threadclean.strip import dialects
 
     engine_kinds = {k for name in engines.names() for k in engines.by_name(name).kinds}
-    dialect_kinds = {k for d in dialects.DIALECTS for k, _ in dialects.detectors(d)}
+    dialect_kinds = {k for d in DIALECTS for k, _ in dialects.detectors(d)}
     thread_kinds = {"boilerplate"}  # found across a thread's posts (strip/boilerplate.py)
     assert set(DETECTORS) | engine_kinds | dialect_kinds | thread_kinds == set(NOISE_KINDS)
 
