@@ -161,29 +161,37 @@ def test_settling_a_clean_thread_changes_nothing():
     assert regions[0].copies == [] and regions[0].noise == []
 
 
-# --- find/lines: whole lines repeated exactly, against an all-pairs oracle ------------------------
+# --- find/exact: exact repeats, against an all-pairs oracle -----------------------------------
 
-_CODE_LINES = ['@set ^"n=^^^%lf%%lf%^%lf%%lf%^<nul ^^"', "setlocal enabledelayedexpansion & echo on",
-               "total used free shared buff/cache available", "x", "----------------------------------------"]
+_CODE = ['@set ^"n=^^^%lf%%lf%^%lf%%lf%^<nul ^^"', "setlocal enabledelayedexpansion & echo on",
+         "total used free shared buff/cache available", "x y", "q"]
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_CODE_LINES), min_size=1, max_size=4), min_size=1, max_size=5))
-def test_exact_lines_against_all_pairs(posts):
-    from threadclean.find.lines import exact_lines
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_CODE), min_size=1, max_size=4), min_size=1, max_size=5))
+def test_exact_repeats_against_all_pairs(posts):
+    """Every character the pass marks repeats an earlier post exactly, and every stretch of an
+    earlier post's text of min_copy_chars or more that a later post holds is marked."""
+    from threadclean.find.exact import exact_repeats
 
     segments, base = [], 0
     for lines in posts:
-        text = "\n".join(lines)
+        text = " | ".join(lines)
         segments.append([(base, text)])
         base += len(text) + 10
     stream = build_stream(segments)
-    got = sorted((stream.segment_at(f.chain.target_start), stream.text[f.chain.target_start:f.chain.target_end])
-                 for f in exact_lines(stream, Config()))
-    want = []  # every line, in a later post, that an earlier post held; long and wordy enough
-    for k, lines in enumerate(posts):
-        for line in lines:
-            earlier = any(line in posts[j] for j in range(k))
-            if earlier and len(line.replace(" ", "")) >= Config().min_copy_chars and any(c.isalnum() for c in line):
-                want.append((k, line))
-    assert got == sorted(want)
+    text = stream.text
+    found = exact_repeats(stream, Config())
+    marked = set()
+    for f in found:
+        c = f.chain
+        assert text[c.source_start:c.source_end] == text[c.target_start:c.target_end]
+        assert stream.segment_at(c.source_start) < stream.segment_at(c.target_start)
+        marked |= set(range(c.target_start, c.target_end))
+    least = Config().min_copy_chars
+    for k, (lo, hi) in enumerate(stream.bounds):  # the oracle: every window against every earlier post
+        earlier = [text[a:b] for a, b in stream.bounds[:k]]
+        for i in range(lo, hi - least + 1):
+            window = text[i:i + least]
+            if any(window in e for e in earlier):
+                assert set(range(i, i + least)) <= marked, (k, window)

@@ -2,14 +2,15 @@
 
 ``find_copies`` runs the phases in order: quotes placed by their headers (``quotes``), candidate
 pairs of windows (``candidates``, MinHash LSH over ``bands``), the quotes no header placed and
-the unmarked copies (``groups``), each aligned (``align``), whole lines repeated exactly that hold
-too few words for the sketches (``lines``), then ``collapse`` into disjoint
+the unmarked copies (``groups``), each aligned (``align``), exact repeats that hold too few words
+for the sketches (``exact``), then ``collapse`` into disjoint
 copies of first appearances. A repeat is a ``Chain`` once aligned, a ``Found`` once it knows
 whether a header marked it, and a ``Copy`` once collapsed; all three in stream offsets.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,8 +20,8 @@ from ..perf import phase
 from .bands import Memory
 from .candidates import find_candidates
 from .collapse import Copy, Found, collapse
+from .exact import exact_repeats
 from .groups import unmarked
-from .lines import exact_lines
 from .quotes import Header, PostIndex, bounded, resolve_quote
 from .stream import Stream
 
@@ -76,9 +77,10 @@ def find_copies(
         for h in unplaced:
             found += resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), index, config, posts)
         found += unmarked(stream, candidates, config, posts)
-        found += exact_lines(stream, config, posts)  # lines with too few words for the sketches
+        found += exact_repeats(stream, config, posts)  # exact repeats with too few words for the sketches
     with phase("collapse"):
-        copies = collapse(found, min_chars=config.min_copy_chars, text=stream.text)
+        copies = collapse(found, min_chars=config.min_copy_chars, text=stream.text,
+                          min_similarity=config.min_similarity)
         return _with_unplaced(copies, bounded(headers, stream), stream)
 
 
@@ -102,9 +104,12 @@ def _with_unplaced(copies: list[Copy], headers: list[tuple[Header, int]], stream
 
 
 def _free(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The parts of ``[start, end)`` no interval of ``taken`` (sorted) covers."""
+    """The parts of ``[start, end)`` no interval of ``taken`` (sorted, disjoint) covers."""
     out, at = [], start
-    for a, b in taken:
+    first = max(0, bisect.bisect_right(taken, (start, start)) - 1)
+    for a, b in taken[first:]:
+        if a >= end:
+            break
         if b <= at or a >= end:
             continue
         if a > at:

@@ -13,10 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..spans import QuoteHeader
-from .align import Chain
+from .align import Chain, similarity
 from .atoms import atoms, names_one_thing, snap, solid
 
+_WORDISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # a run of these is a word (the stream is folded)
 _MIN_PIECE = 2  # a piece of a split copy shorter than this joins its neighbour
+_PIECE_SIMILARITY = 0.9  # a piece of an edited chain, cut by better chains, is kept this close to its source
+_REDIRECT_SIMILARITY = 0.95  # a copy of a copy goes back to the first appearance through this close a copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +78,13 @@ def _subtract(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
-def select(found: Iterable[Found], *, min_chars: int, text: str) -> list[Copy]:
+def select(found: Iterable[Found], *, min_chars: int, text: str, min_similarity: float = 0.0) -> list[Copy]:
     """Disjoint copies from overlapping chains, best chain first for every character.
 
     Each piece is cut where a reader sees a boundary (``atoms.snap``) and where an atom it holds
     is not its source's; an unmarked piece must then keep ``min_chars`` non-space characters
-    outside atoms (or repeat an image or link that names one thing), an explicit one any.
+    outside atoms (or repeat an image or link that names one thing), an explicit one any, and be
+    ``min_similarity`` like its source on its own (a piece of an edited chain may not be).
     """
     ranked = sorted(
         found, key=lambda f: (not f.explicit, -f.chain.matched, f.chain.source_start, f.chain.target_start)
@@ -95,6 +99,9 @@ def select(found: Iterable[Found], *, min_chars: int, text: str) -> list[Copy]:
                     continue
                 s0 = _source_at(c, a)
                 s1 = _source_at(c, b - 1) + 1
+                if c.similarity < 1.0 and not f.explicit and (a, b) != (c.target_start, c.target_end) and \
+                        similarity(text[a:b], text[s0 : max(s1, s0 + 1)]) < max(min_similarity, _PIECE_SIMILARITY):
+                    continue  # what is left of an edited chain, once better ones took their part
                 out.append(Copy(a, b, s0, max(s1, s0 + 1), c.similarity, f.explicit, f.header,
                                 s0 if f.explicit else None, f.header_at))
                 bisect.insort(taken, (a, b))
@@ -130,8 +137,9 @@ def _weight(text: str, start: int, end: int, min_chars: int) -> int:
     return weight
 
 
-def to_first_appearance(copies: list[Copy]) -> list[Copy]:
-    """Copies whose source is itself a copy, redirected to what that copy repeats.
+def to_first_appearance(copies: list[Copy], text: str | None = None) -> list[Copy]:
+    """Copies whose source is itself a copy, redirected to what that copy repeats (where that
+    copy is close to its own source: a copy of an edited copy repeats the edit).
 
     ``copies`` are disjoint and sorted by target; a source always lies before its target, so
     one pass in order sees every copy's source already resolved.
@@ -139,10 +147,29 @@ def to_first_appearance(copies: list[Copy]) -> list[Copy]:
     done: list[Copy] = []
     starts: list[int] = []
     for copy in copies:
-        for piece in _redirect(copy, done, starts):
+        pieces = _redirect(copy, done, starts)
+        for piece in _on_word_bounds(pieces, text) if text is not None and len(pieces) > 1 else pieces:
             done.append(piece)
             starts.append(piece.target_start)
     return done
+
+
+def _on_word_bounds(pieces: list[Copy], text: str) -> list[Copy]:
+    """Pieces of one copy, each split point moved back to the start of the word it fell in (the
+    source a copy of a copy went back to may end mid-word where the copy's words go on): the word
+    goes whole to the piece after, which holds the same text on its own diagonal."""
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        at = piece.target_start
+        back = at
+        while back > out[-1].target_start + 1 and text[back - 1] in _WORDISH and text[back] in _WORDISH:
+            back -= 1
+        if back < at and text[back] in _WORDISH and text[at - 1] in _WORDISH:
+            moved = at - back
+            out[-1] = replace(out[-1], target_end=back, source_end=out[-1].source_end - moved)
+            piece = replace(piece, target_start=back, source_start=piece.source_start - moved)
+        out.append(piece)
+    return out
 
 
 def _redirect(copy: Copy, done: list[Copy], starts: list[int]) -> list[Copy]:
@@ -154,8 +181,8 @@ def _redirect(copy: Copy, done: list[Copy], starts: list[int]) -> list[Copy]:
         d = done[i]
         i += 1
         a, b = max(at, d.target_start), min(copy.source_end, d.target_end)
-        if b <= a:
-            continue
+        if b <= a or d.sourceless or d.similarity < _REDIRECT_SIMILARITY:
+            continue  # an edited copy's words are its own edit's: the copy of it points at them
         if a > at:
             pieces.append(replace(copy, target_start=at + shift, target_end=a + shift, source_start=at, source_end=a))
         moved = d.source_start - d.target_start
@@ -192,6 +219,6 @@ def _join_small(pieces: list[Copy]) -> list[Copy]:
     return out
 
 
-def collapse(found: Iterable[Found], *, min_chars: int, text: str) -> list[Copy]:
+def collapse(found: Iterable[Found], *, min_chars: int, text: str, min_similarity: float = 0.0) -> list[Copy]:
     """Chains to disjoint copies, each pointing at its first appearance."""
-    return to_first_appearance(select(found, min_chars=min_chars, text=text))
+    return to_first_appearance(select(found, min_chars=min_chars, text=text, min_similarity=min_similarity), text)

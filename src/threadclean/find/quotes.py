@@ -82,19 +82,25 @@ def bounded(headers: Sequence[Header], stream: Stream) -> list[tuple[Header, int
             end = ordered[i + 1].body_start
         if end > h.body_start:
             out.append((h, end))
-        going_on = _after_nested(h, ordered[i + 1 :], stream)
+        going_on = _after_nested(h, ordered, i + 1, stream)
         if going_on is not None:
             out.append(going_on)
     return out
 
 
-def _after_nested(h: Header, later: Sequence[Header], stream: Stream) -> tuple[Header, int] | None:
+def _after_nested(h: Header, ordered: Sequence[Header], after: int, stream: Stream) -> tuple[Header, int] | None:
     """Where a quote goes on after the quotes nested in it close (Discourse's box holding a box,
     then the quoted poster's own words): the rest of its box, as a stretch of its own (in the
     segment after the inner box's close, which cut the stream)."""
     if h.end is None:
         return None
-    inner = [o.end for o in later if o.body_start < h.end and o.end is not None and o.end < h.end]
+    inner = []
+    for k in range(after, len(ordered)):  # sorted by where they start: only those before its end are inside
+        o = ordered[k]
+        if o.body_start >= h.end:
+            break
+        if o.end is not None and o.end < h.end:
+            inner.append(o.end)
     if not inner:
         return None
     start = max(inner)
@@ -104,7 +110,9 @@ def _after_nested(h: Header, later: Sequence[Header], stream: Stream) -> tuple[H
     lo, hi = stream.bounds[segment]
     start = max(start, lo)
     end = min(h.end, hi, start + _MAX_QUOTE)
-    end = min([end] + [o.body_start for o in later if start <= o.body_start < end])
+    i = bisect.bisect_left(ordered, start, lo=after, key=lambda o: o.body_start)
+    if i < len(ordered) and ordered[i].body_start < end:
+        end = ordered[i].body_start
     return (replace(h, body_start=start, segment=segment), end) if end > start else None
 
 

@@ -31,16 +31,13 @@ class Stream:
     """The folded text of all segments, separated by ``SEPARATOR``.
 
     ``to_raw[i]`` is the thread offset of ``text[i]`` (-1 for a separator); ``bounds[k]`` is
-    the ``[start, end)`` of segment ``k`` in ``text``; ``line_starts`` are the offsets where the
-    text before folding began a new line (white space is folded, line breaks with it).
+    the ``[start, end)`` of segment ``k`` in ``text``.
     """
 
-    def __init__(self, text: str, to_raw: np.ndarray, bounds: list[tuple[int, int]],
-                 line_starts: np.ndarray | None = None) -> None:
+    def __init__(self, text: str, to_raw: np.ndarray, bounds: list[tuple[int, int]]) -> None:
         self.text = text
         self.to_raw = to_raw
         self.bounds = bounds
-        self.line_starts = line_starts if line_starts is not None else np.zeros(0, np.int64)
         self.starts = np.asarray([b[0] for b in bounds], dtype=np.int64)  # of each segment
         # separators carry -1; for search they take the offset of what comes before them
         self._raw_sorted = np.maximum.accumulate(to_raw) if to_raw.size else to_raw
@@ -92,7 +89,6 @@ def build_stream(segments: Sequence[Sequence[tuple[int, str]]]) -> Stream:
         return Stream("", np.zeros(0, np.int64), [])
     joined = "".join(texts)
     codes = _fold(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
-    newlines = np.concatenate(([0], np.cumsum(codes == 0x0A)))  # line breaks before each offset
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     offsets = np.cumsum(lengths) - lengths
     raw = np.repeat(np.asarray(starts, dtype=np.int64) - offsets, lengths) + np.arange(codes.size, dtype=np.int64)
@@ -110,15 +106,11 @@ def build_stream(segments: Sequence[Sequence[tuple[int, str]]]) -> Stream:
         spaced = (before != 0) & (after != 0) & has_after & ((before < 0x80) | (after < 0x80))
         keep[run_start[spaced]] = True
         codes[run_start[spaced]] = 0x20
-    kept = np.flatnonzero(keep)
     codes, raw = codes[keep], raw[keep]
-    # a kept character begins a line where a line break stood since the kept one before it
-    before = np.concatenate(([0], kept[:-1]))
-    line_starts = np.flatnonzero(newlines[kept] - newlines[before] > 0)
     ends = np.flatnonzero(codes == 0)
     firsts = np.concatenate(([0], ends[:-1] + 1))
     text = codes.astype("<u4").tobytes().decode("utf-32-le")
-    return Stream(text, raw, list(zip(firsts.tolist(), ends.tolist(), strict=True)), line_starts)
+    return Stream(text, raw, list(zip(firsts.tolist(), ends.tolist(), strict=True)))
 
 
 def split_at(record: Input, pieces: Iterable[Piece], breaks: list[tuple[int, int]]) -> list[Segment]:
