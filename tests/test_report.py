@@ -203,3 +203,17 @@ def test_a_link_to_another_page_of_a_long_thread(browser, tmp_path):
     link.click()
     assert _visible(browser, "c0")
     assert _current_page(browser) == "1"
+
+
+@pytest.mark.parametrize("fragment", ["", "#constructor", "#__proto__", "#toString", "#%E0"])
+def test_hostile_ids_and_fragments_leave_the_page_whole(browser, tmp_path, fragment):
+    """HOSTILE-INPUTS S1 and S2: a post id holding "<!--<script>", and a crafted URL fragment."""
+    from selenium.webdriver.common.by import By
+
+    posts = [{"id": "<!--<script>", "text": "first post"}, {"id": "2", "text": "second post"}]
+    report = tmp_path / "hostile.html"
+    report.write_text(render_report(clean_thread(posts), page_size=1), encoding="utf-8")
+    browser.get(report.as_uri() + fragment)
+    assert browser.execute_script("return document.scripts.length") == 2
+    assert browser.find_elements(By.CSS_SELECTOR, "#thread .post"), "no post drawn"
+    assert _current_page(browser) == "1"

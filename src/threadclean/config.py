@@ -143,11 +143,11 @@ COMPRESSIONS = ("none", "gz", "zst")
 #: compression suffix); each has the groups ``thread`` and ``page``.
 DEFAULT_PAGES = (
     # Stage1st dumps: 2007064-01[title], 2007064-02[title]
-    r"(?P<thread>\d+)-(?P<page>\d{1,4})(?:\[.*\])?",
+    r"(?P<thread>[0-9]+)-(?P<page>[0-9]{1,4})(?:\[.*\])?",
     # Discuz static pages: thread-1234-2-1 (tid, page, page of the forum list)
-    r"thread-(?P<thread>\d+)-(?P<page>\d{1,4})-\d+",
+    r"thread-(?P<thread>[0-9]+)-(?P<page>[0-9]{1,4})-[0-9]+",
     # saved pages named by hand or by scrapers: topic_page2, topic-p3, topic.page-4
-    r"(?P<thread>.+?)[-_. ]?(?:page|p)[-_=]?(?P<page>\d{1,4})",
+    r"(?P<thread>.+?)[-_. ]?(?:page|p)[-_=]?(?P<page>[0-9]{1,4})",
 )
 #: The most worker processes a batch starts (more than the machine's cores only waits on them).
 MAX_WORKERS = 256

@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex
 
 # "2013-7-11 11:01", "2024-12-13 09:17", "2010-1-20 17:09:33": Discuz's post time.
-DATE_TIME = r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?"
+DATE_TIME = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"  # ASCII digits: int() reads them
 DATE_TIME_ONLY = regex.compile(DATE_TIME)
 
 # One pair of Discuz X's jammer(): chr(32..59), a space, chr(63..126), e.g. "5 u", "' i", "  ~".

@@ -24,7 +24,7 @@ from .assemble import build_result, outside_posts
 from .config import DIALECTS, Config
 from .errors import ConfigError, FormatError, InputError
 from .find import Header, find_copies
-from .find.stream import Segment, Stream, build_stream, quote_ends, split_at
+from .find.stream import Segment, Stream, build_stream, first_quote_end, quote_ends, split_at
 from .perf import collector_paused, phase
 from .read import Thread, read_bytes
 from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name, find_for_posts
@@ -515,6 +515,7 @@ def _headers(
 
 
 _CUT_REACH = 400  # how far after a header the " ..." of a cut quote may stand
+_CLOSE_REACH = 50_000  # how far after a header its quote's close is looked for (a quote's text is read to 3,000)
 
 
 def _quote_extent(unit: _Unit, header: Span, quote_end: Sequence[regex.Pattern[str]],
@@ -528,12 +529,14 @@ def _quote_extent(unit: _Unit, header: Span, quote_end: Sequence[regex.Pattern[s
     closed = box_end(raw, header.start, unit.end) if box_end is not None else None
     if closed is not None:
         return closed, True
-    ends = quote_ends(raw, start, unit.end, quote_end)
-    if ends:
-        return ends[0][0], True
-    cut = next((s for s in unit.noise if s.kind == "quote-truncation" and start <= s.start < start + _CUT_REACH), None)
-    if cut is not None:
-        return cut.start, True
+    closes = first_quote_end(raw, start, min(unit.end, start + _CLOSE_REACH), quote_end)
+    if closes is not None:
+        return closes, True
+    i = bisect.bisect_left(unit.noise, start, key=lambda s: s.start)  # the noise is sorted
+    while i < len(unit.noise) and unit.noise[i].start < start + _CUT_REACH:
+        if unit.noise[i].kind == "quote-truncation":
+            return unit.noise[i].start, True
+        i += 1
     body = _words_after(unit, start)
     if body >= unit.end:
         return None, False

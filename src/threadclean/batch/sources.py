@@ -115,7 +115,7 @@ def page_of(path: str, patterns: Sequence[regex.Pattern[str]]) -> tuple[str, int
     name = stem(path)
     for pattern in patterns:
         m = pattern.fullmatch(name)
-        if m:
+        if m and m.group("page").isascii() and m.group("page").isdigit():  # a pattern's \d takes other digits too
             return os.path.join(os.path.dirname(path), m.group("thread")), int(m.group("page"))
     return None
 
@@ -243,7 +243,7 @@ def _thread_lines(head: bytes) -> bool:
             continue
         try:
             doc = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past reading: no thread line
             doc = None
         if isinstance(doc, dict) and isinstance(doc.get("posts"), list):
             return True

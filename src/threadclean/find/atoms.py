@@ -93,6 +93,9 @@ def _inside_tag(text: str, at: int) -> tuple[int, int] | None:
 
 def _inside_address(text: str, at: int) -> tuple[int, int] | None:
     """The address ``[start, end)`` that ``at`` falls strictly inside, if any."""
+    reach = max(0, at - _REACH)
+    if text.rfind("://", reach, at + 3) < 0 and text.rfind("www.", reach, at + 4) < 0:
+        return None  # no scheme near: no address (most edges, and a long line with none is no walk)
     lo = at
     while lo > 0 and at - lo < _REACH and text[lo - 1] not in _DELIMITS:
         lo -= 1

@@ -134,6 +134,13 @@ def split_at(record: Input, pieces: Iterable[Piece], breaks: list[tuple[int, int
     return out
 
 
+def first_quote_end(raw: str, start: int, end: int, patterns: Sequence[regex.Pattern[str]]) -> int | None:
+    """Where the first quote of a format closes in ``raw[start:end]`` (a search, not a scan of
+    the rest: a dump holds many headers, each asking from its own place)."""
+    found = [m.start() for pattern in patterns if (m := pattern.search(raw, start, end)) is not None]
+    return min(found) if found else None
+
+
 def quote_ends(raw: str, start: int, end: int, patterns: Sequence[regex.Pattern[str]]) -> list[tuple[int, int]]:
     """Where the quotes of a format close in ``raw[start:end]`` (its quote boxes, the end of a
     block of ``>`` lines): no copy runs on past one."""

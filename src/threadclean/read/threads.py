@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from .. import layout
 from ..errors import ConfigError, FormatError
 from . import engines
@@ -71,16 +73,10 @@ def parse(text: str, *, source: str | None = None, input_format: str = "auto") -
         posts = []
         for n, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
             if line.strip():
-                try:
-                    posts.append(json.loads(line))
-                except json.JSONDecodeError as e:
-                    raise _json_error(e, source, n - 1) from None
+                posts.append(_loads(line, source, n - 1))
                 _check_post(posts[-1], source, f"line {n}")
         return Thread(posts=posts)
-    try:
-        doc = json.loads(text.lstrip("\ufeff"))
-    except json.JSONDecodeError as e:
-        raise _json_error(e, source) from None
+    doc = _loads(text.lstrip("\ufeff"), source)
     if isinstance(doc, list):
         doc = {"posts": doc}
     if isinstance(doc, dict) and "posts" not in doc and isinstance(doc.get("post_stream"), dict):
@@ -90,6 +86,9 @@ def parse(text: str, *, source: str | None = None, input_format: str = "auto") -
     for n, post in enumerate(doc["posts"], 1):
         _check_post(post, source, f"post {n}")
     title, tid = doc.get("title"), doc.get("id")
+    for name, value in (("title", title), ("id", tid)):
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise FormatError(f"the thread's {name} holds a lone surrogate", source=source, where="line 1")
     return Thread(posts=doc["posts"], title=None if title is None else str(title), id=None if tid is None else str(tid))
 
 
@@ -114,8 +113,27 @@ def _discourse_topic(doc: dict[str, Any]) -> dict[str, Any]:
     return {"posts": posts, "title": doc.get("title") or doc.get("fancy_title"), "id": doc.get("id")}
 
 
+def _loads(text: str, source: str | None, line_offset: int = 0) -> Any:
+    """A JSON value, or a FormatError saying where it is broken (or nested past what can be read)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise _json_error(e, source, line_offset) from None
+    except RecursionError:  # '[[[[…' a hundred thousand deep
+        raise FormatError("JSON nested too deeply", source=source, where=f"line {line_offset + 1}") from None
+
+
+# A lone surrogate ("\ud800" in a JSON string): no text holds one, and no output can write it.
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
 def _check_post(post: Any, source: str | None, where: str) -> None:
     if not isinstance(post, dict):
         raise FormatError(f"a post must be an object, not {type(post).__name__}", source=source, where=where)
     if not isinstance(post.get("text"), str):
         raise FormatError('a post needs a "text" string', source=source, where=where)
+    for name in ("text", "id", "author", "time"):
+        value = post.get(name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise FormatError(f"the post's {name} holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x})",
+                              source=source, where=where)

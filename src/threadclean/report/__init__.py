@@ -80,7 +80,9 @@ def render_report(result: Mapping[str, Any] | Any, *, page_size: int = PAGE_SIZE
         parts.append('<nav class="pager" aria-label="pages"></nav><main id="thread"></main>')
         parts += [f'<template id="page{k}">{"".join(page)}</template>' for k, page in enumerate(pages)]
         parts.append('<nav class="pager" aria-label="pages"></nav>')
-    data = json.dumps({"pages": len(pages), "where": where}, ensure_ascii=False).replace("</", "<\\/")
+    # "<", ">" and "&" as JSON escapes: no "</script>" or "<!--" an id holds reaches the HTML tokenizer
+    data = json.dumps({"pages": len(pages), "where": where}, ensure_ascii=False)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     parts.append(f'<script type="application/json" id="report-data">{data}</script>')
     parts.append(f"<script>{_asset('report.js')}</script></body></html>")
     return "\n".join(parts)

@@ -27,7 +27,8 @@ class _Content:
 
     def __call__(self, start: int, end: int) -> bool:
         i = max(0, bisect.bisect_right(self.starts, start) - 1)
-        near = [s for s in self.noise[i:] if s.start < end] if start < end else []
+        j = bisect.bisect_left(self.starts, end, lo=i)  # the noise that starts before ``end``
+        near = self.noise[i:j] if start < end else []
         return any(self.text[a:b].strip(p.BLANK) for a, b in gaps(start, end, near))
 
 

@@ -21,8 +21,9 @@ _QUOTED = regex.compile(r"(?m)^[ \t]{0,3}>[^\r\n]*+(?:\r?\n|\r|\Z)")
 # Where a block of quoted lines ends: after its last quoted line, where the next line that is
 # not blank is not quoted (blank lines inside a block, as html2text writes them, do not end
 # it). A copy never runs on past it.
+# (``\K`` puts the match after the line without a lookbehind tried at every character.)
 QUOTE_END = regex.compile(
-    r"(?m)(?<=^[ \t]{0,3}>[^\r\n]{0,100000}(?:\r?\n|\r))(?!(?:[ \t]*+(?:\r?\n|\r)){0,3}[ \t]{0,3}>)"
+    r"(?m)^[ \t]{0,3}>[^\r\n]{0,100000}+(?:\r?\n|\r)\K(?!(?:[ \t]*+(?:\r?\n|\r)){0,3}[ \t]{0,3}>)"
 )
 _BLANKS = regex.compile(r"(?:[ \t]*+(?:\r?\n|\r)){1,3}")
 # The rule some clients put above the attribution: "------- Original Message -------"

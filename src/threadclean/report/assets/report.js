@@ -24,9 +24,11 @@
     });
   }
   function follow() {
-    var id = decodeURIComponent(location.hash.slice(1));
-    if (id && id in data.where) show(data.where[id]);
-    else if (current < 0) show(0);
+    var id = "";
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (err) { id = ""; }  // "#%E0"
+    // only the report's own ids ("#constructor" names no post: Object's own properties are not)
+    if (id && Object.prototype.hasOwnProperty.call(data.where, id)) show(data.where[id]);
+    if (current < 0) show(0);
     var el = id && document.getElementById(id);
     if (el) {
       el.scrollIntoView({block: "center"});
