@@ -93,7 +93,8 @@ def one_size(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     once = cleaned.render()  # cleaning the text output again changes nothing
     again = parse_layout(once)
-    idempotent = threadclean.clean_thread(again["posts"], title=again["title"], engine=None, dialect=None).render() == once
+    recleaned = threadclean.clean_thread(again["posts"], title=again["title"], engine=None, dialect=None)
+    idempotent = recleaned.render() == once
     truth = pickle.loads(truth_path.read_bytes())
     precision, recall = _score(doc, truth, _predicted(result))
     rebuilt = threadclean.rebuild(result)  # nothing lost: every post comes back from the result
