@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURES
 from threadclean import Config, InputError, clean_text, rebuild
 from threadclean.batch.jobs import clean_job
-from threadclean.batch.sources import Job, list_jobs
+from threadclean.batch.sources import Job, list_files, list_jobs
 from threadclean.pipeline import clean_read
 from threadclean.read import decode, parse
 
@@ -109,7 +109,7 @@ def test_any_compressed_file_is_a_reported_problem_or_threads(tmp_path_factory, 
     folder = tmp_path_factory.mktemp("fuzz")
     packed = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress, "raw": bytes}[kind](data)
     (folder / "f.jsonl").write_bytes(packed[: max(1, min(cut, len(packed)))] if kind != "raw" else packed)
-    for job in list_jobs([str(folder)]):
+    for job in list_jobs(list(list_files([str(folder)]))):
         outcome = clean_job(job, config=Config())
         assert (outcome.line is None) == bool(outcome.tally.failed)
         for error in outcome.tally.errors:

@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors"},
     "layout": {"patterns", "result"},  # result for its type only
     "result": {"perf", "spans", "layout"},
-    "rebuild": set(),
+    "rebuild": {"errors"},
     "attributions": {"spans"},
     "read": {"errors", "patterns", "spans", "config", "layout", "attributions"},  # stage 1: knows no later stage
     "strip": {"patterns", "spans", "attributions"},  # stage 2: knows no reader
@@ -30,7 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "settle": {"config", "patterns", "spans", "perf", "find", "split", "strip"},
     "assemble": {"patterns", "spans", "result", "split"},
     "pipeline": BASE | {"read", "strip", "split", "find", "settle", "assemble"},
-    "report": {"rebuild"},
+    "report": {"errors", "rebuild"},
     "batch": {"config", "errors", "pipeline", "read", "report", "result", "split"},
     "cli": {"", "batch", "config", "read", "report"},
     "__main__": {"cli"},

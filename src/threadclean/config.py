@@ -107,7 +107,10 @@ class Config:
         kinds = self.noise_kinds
         if isinstance(kinds, str) or not isinstance(kinds, Iterable):
             raise ConfigError(f"noise_kinds: give a set of kinds, not {kinds!r}")
-        kinds = frozenset(kinds)
+        try:
+            kinds = frozenset(kinds)
+        except TypeError:  # a list inside the list
+            raise ConfigError(f"noise_kinds: give a set of kinds' names, not {kinds!r}") from None
         unknown = sorted(repr(k) if not isinstance(k, str) else k for k in kinds if k not in NOISE_KINDS)
         if unknown:
             raise ConfigError(f"noise_kinds: unknown kind(s) {', '.join(unknown)}; known: {', '.join(NOISE_KINDS)}")
@@ -151,6 +154,10 @@ DEFAULT_PAGES = (
 )
 #: The most worker processes a batch starts (more than the machine's cores only waits on them).
 MAX_WORKERS = 256
+# The most a thread may hold once decompressed: a file (or JSON line) past it is reported and
+# skipped unread, so a compression bomb (a few hundred bytes that inflate to gigabytes) costs
+# this much memory at most. The largest real thread seen (100,000 posts) is some 60 MB.
+MAX_THREAD_BYTES = 128 << 20
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,6 +178,8 @@ class BatchConfig:
         compress: ``none``, ``gz`` or ``zst`` (the ``zstd`` extra) for JSON Lines shards.
         workers: processes to clean with (None: the machine's cores). 1 to ``MAX_WORKERS``.
         report_dir: also write an HTML report page per thread there, and an index page.
+        max_thread_bytes: the most one thread (a file, its pages, or a JSON line) may hold,
+            decompressed; a larger one is reported and skipped without reading it whole.
     """
 
     input_format: str = "auto"
@@ -184,6 +193,7 @@ class BatchConfig:
     compress: str = "none"
     workers: int | None = None
     report_dir: str | None = None
+    max_thread_bytes: int = MAX_THREAD_BYTES
 
     def __post_init__(self) -> None:
         for name in ("exclude", "pages"):
@@ -215,6 +225,7 @@ class BatchConfig:
             raise ConfigError("compress: Parquet shards are compressed inside; compress must be none")
         if self.workers is not None:
             _check_int("workers", self.workers, 1, MAX_WORKERS)
+        _check_int("max_thread_bytes", self.max_thread_bytes, 1, 1 << 40)
         if self.report_dir is not None and not isinstance(self.report_dir, (str, os.PathLike)):
             raise ConfigError(f"report_dir: must be a folder's path, not {self.report_dir!r}")
 
@@ -226,7 +237,7 @@ class BatchConfig:
         """The options that decide what the shards hold (a resumed batch must have the same)."""
         return {"glob": self.glob, "exclude": list(self.exclude), "pages": list(self.pages),
                 "input_format": self.input_format, "engine": self.engine, "dialect": self.dialect,
-                "shard_size": self.shard_size,
+                "shard_size": self.shard_size, "max_thread_bytes": self.max_thread_bytes,
                 "output_format": self.output_format, "compress": self.compress}
 
 

@@ -4,6 +4,7 @@
 
     ThreadcleanError              anything threadclean raises on purpose
     ├── ConfigError               an option out of range or unknown (also a ValueError)
+    ├── ArgumentError             an argument of a type the call does not take (also a TypeError)
     ├── MissingDependency         an optional package this input or output needs (also an ImportError)
     ├── BatchStateError           an output folder that holds another batch, or is in use
     └── InputError                input that cannot be read as a thread
@@ -23,6 +24,10 @@ class ThreadcleanError(Exception):
 
 class ConfigError(ThreadcleanError, ValueError):
     """A configuration option has a value outside its documented range."""
+
+
+class ArgumentError(ThreadcleanError, TypeError):
+    """An argument of a type the call does not take (``clean_text(None)``, ``config="fast"``)."""
 
 
 class MissingDependency(ThreadcleanError, ImportError):

@@ -11,13 +11,15 @@
     The reply's own words.
 
 A post starts at its ``=== #id | author | time ===`` line; ``[quote #id ¶n]`` stands where the
-post quoted paragraph ``n`` of post ``id``. A line of post text that would read as a post line
-is written with a leading backslash.
+post quoted paragraph ``n`` of post ``id`` (an id is percent-encoded where it holds white space,
+``|``, ``[``, ``]``, ``%``, ``\\`` or a control character, so every id reads back). A line of post
+text that would read as a post line is written with a leading backslash.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
 
 import regex
 
@@ -27,7 +29,10 @@ if TYPE_CHECKING:
     from .result import CleanResult
 
 MAGIC = "#threadclean/1"
-_POST_LINE = regex.compile(r"^=== #(?P<id>[^\s|]{1,200}) \| (?P<author>[^|\n]{0,200}) \| (?P<time>[^|\n]{0,100}) ===$")
+_POST_LINE = regex.compile(r"^=== #(?P<id>[^\s|\[\]]*+) \| (?P<author>[^|\n]{0,200}) \| (?P<time>[^|\n]{0,100}) ===$")
+# what an id may not hold as itself in a post line or a marker: white space, the fields' bar, the
+# marker's brackets, the escape's own sign, and control or unassigned characters
+_ID_UNSAFE = regex.compile(r"[\s|\[\]%\\\p{C}]")
 _NEEDS_ESCAPE = regex.compile(r"^(?=\\*(?:=== #|#threadclean/))", flags=regex.MULTILINE)
 _UNESCAPE = regex.compile(r"^\\(?=\\*(?:=== #|#threadclean/))", flags=regex.MULTILINE)
 _BLANK_RUNS = regex.compile(r"\n(?:[ \t]*+\n)++")
@@ -39,6 +44,21 @@ def tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", _TRAILING.sub("", text)).strip(p.BLANK)
 
 
+def escape_id(post_id: str) -> str:
+    """A post id as the layout writes it: every character that would end or break its field
+    percent-encoded (as UTF-8), so any id, even an empty one, reads back as itself.
+
+    >>> escape_id("post 1"), escape_id("a|b]"), escape_id("12"), unescape_id(escape_id("5%20 x"))
+    ('post%201', 'a%7Cb%5D', '12', '5%20 x')
+    """
+    return _ID_UNSAFE.sub(lambda m: quote(m.group(), safe=""), post_id)
+
+
+def unescape_id(written: str) -> str:
+    """The id a post line or marker holds, as it was before ``escape_id``."""
+    return unquote(written, errors="surrogateescape") if "%" in written else written
+
+
 def marker(post: str | None, paragraph: int, author: str | None) -> str:
     """The layout's marker where a quote stood: of paragraph ``paragraph`` of post ``post``, or,
     for words not in the input, of whom the header named.
@@ -47,7 +67,7 @@ def marker(post: str | None, paragraph: int, author: str | None) -> str:
     ('[quote #3 ¶2]', '[quote @村夫 (x)]')
     """
     if post is not None:
-        return f"[quote #{post} ¶{paragraph}]"
+        return f"[quote #{escape_id(post)} ¶{paragraph}]"
     name = (author or "").replace("]", ")").replace("[", "(").replace("\n", " ").replace("\r", " ")
     return f"[quote @{name[:64].strip()}]"
 
@@ -67,7 +87,7 @@ def render(result: CleanResult) -> str:
             at = q.at
         body.append(post.text[at:])
         text = _NEEDS_ESCAPE.sub("\\\\", tidy("".join(body)))
-        lines.append(f"=== #{post.id} | {_field(post.author)} | {_field(post.time)} ===")
+        lines.append(f"=== #{escape_id(post.id)} | {_field(post.author)} | {_field(post.time)} ===")
         lines.append(text)
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -89,7 +109,8 @@ def parse(text: str) -> dict[str, Any]:
         if m:
             if posts:
                 posts[-1]["text"] = _UNESCAPE.sub("", tidy("\n".join(body)))
-            posts.append({"id": m["id"], "author": m["author"].strip() or None, "time": m["time"].strip() or None})
+            posts.append({"id": unescape_id(m["id"]), "author": m["author"].strip() or None,
+                          "time": m["time"].strip() or None})
             body = []
         else:
             body.append(line)

@@ -82,7 +82,9 @@ WORD_CHAR = regex.compile(r"\w")
 
 # The quote marker threadclean writes in its text layout: "[quote #3 ¶2]", or for a quote of
 # words that are not in the input "[quote @村夫]" (who the header said wrote them).
-QUOTE_MARKER = regex.compile(r"\[quote (?:#[^\s\]]{1,64} ¶\d{1,6}|@[^\]\r\n]{0,64})\]")
+# The id is percent-encoded (layout.escape_id): no space or bracket in it, so each "[quote #"
+# reads up to the next bracket at most, and a line of them is read in one pass.
+QUOTE_MARKER = regex.compile(r"\[quote (?:#[^\s\[\]]*+ ¶\d{1,6}|@[^\]\r\n]{0,64})\]")
 
 # A paragraph break in a post's cleaned text: a blank line, or a run of them (what noise left between).
 PARAGRAPH_BREAK = regex.compile(r"\n(?:[ \t]*+\n)++")

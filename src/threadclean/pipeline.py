@@ -22,7 +22,7 @@ import regex
 from . import patterns as p
 from .assemble import build_result, outside_posts
 from .config import DIALECTS, Config
-from .errors import ConfigError, FormatError, InputError
+from .errors import ArgumentError, ConfigError, FormatError, InputError
 from .find import Header, find_copies
 from .find.stream import Segment, Stream, build_stream, first_quote_end, quote_ends, split_at
 from .perf import collector_paused, phase
@@ -58,6 +58,7 @@ class Reading:
     dialect: str | None = "text"  # the markup of the bodies (strip.dialects); None: no markup at all
     reader: str = "flat"  # what read it: an engine's name, "generic" (template lines), "flat", "posts"
     guess: str | None = None  # what the reader had to guess, in a sentence (no engine knew the format)
+    renamed: str | None = None  # the ids the reader had to change to keep them distinct, in a sentence
     whole_files: bool = True  # the inputs are whole files (a byte-order mark may open one), not post bodies
     title: str | None = None
     id: str | None = None
@@ -87,9 +88,10 @@ def clean_text(
     ([('1', True)], '赞同')
     """
     if not isinstance(text, str):
-        raise TypeError(f"clean_text takes a str, not {type(text).__name__}")
+        raise ArgumentError(f"clean_text takes a str, not {type(text).__name__}")
+    _names(title, id)
     reading = _read_texts([text], [None], engine, title=title, id=id, dialect=dialect)
-    return _clean(reading, config or _DEFAULT)
+    return _clean(reading, _config(config))
 
 
 def clean_thread(
@@ -110,11 +112,12 @@ def clean_thread(
     ``text``; ``"auto"`` tells it from them, None reads no markup at all). Offsets in the result
     index each post's ``text`` (``input`` is the post's id).
     """
+    _names(title, id)
     typed = _page_posts(posts)
     rules = find_for_posts([p.text for p in typed]) if engine == "auto" else by_name(engine) if engine else None
     reader = f"posts:{rules.name}" if rules else "posts"  # posts, with the body rules of an engine
     return _clean(_read_posts(typed, title=title, id=id, engine=rules, dialect=dialect, reader=reader),
-                  config or _DEFAULT)
+                  _config(config))
 
 
 def clean_pages(
@@ -141,15 +144,23 @@ def clean_pages(
     >>> result.posts[1].quotes[0].post
     '1'
     """
+    _names(title, id)
+    if isinstance(pages, (str, bytes)) or not isinstance(pages, Iterable):
+        raise ArgumentError(f"pages: give a list of pages' texts, not {type(pages).__name__}")
+    pages = list(pages)
+    if not all(isinstance(page, str) for page in pages):
+        raise ArgumentError("pages: each page is a str (decode bytes first, or use clean_file)")
+    if names is not None and (isinstance(names, str) or not all(isinstance(n, str) for n in names)):
+        raise ArgumentError("names: give a list of str, one per page")
     names = list(names) if names is not None else [f"page {n}" for n in range(1, len(pages) + 1)]
     if len(names) != len(pages) or len(set(names)) != len(names):
         raise ConfigError("names: clean_pages needs one distinct name per page")
     if len(pages) == 1:
         return clean_text(pages[0], config=config, title=title, id=id, engine=engine, dialect=dialect)
     if not pages:
-        return _clean(_read_posts([], title=title, id=id, dialect=dialect), config or _DEFAULT)
+        return _clean(_read_posts([], title=title, id=id, dialect=dialect), _config(config))
     reading = _read_texts(list(pages), list(names), engine, title=title, id=id, dialect=dialect)
-    return _clean(reading, config or _DEFAULT)
+    return _clean(reading, _config(config))
 
 
 def clean_file(
@@ -203,7 +214,7 @@ def _bytes_of(source: FileSource) -> tuple[bytes, str]:
         label = getattr(source, "name", None)
         label = "<stdin>" if label in ("-", "<stdin>", 0) else label if isinstance(label, str) else "<stream>"
         return source.read(), label
-    raise TypeError(f"clean_file takes a path, bytes or a binary file, not {type(source).__name__}")
+    raise ArgumentError(f"clean_file takes a path, bytes or a binary file, not {type(source).__name__}")
 
 
 def clean_read(threads: Sequence[Thread], *, names: Sequence[str], config: Config | None = None) -> CleanResult:
@@ -256,9 +267,11 @@ def _read_texts(texts: list[str], names: list[str | None], engine_name: str | No
                 guess = "no format known and no header lines found: read as a flat dump, a post per line"
     if documents and isinstance(documents[0], Page):  # saved pages: all their posts, in order
         posts = [post for d in documents if isinstance(d, Page) for post in d.posts]
+        ids, renamed = distinct_ids([post.id for post in posts])
+        posts = [replace(post, id=new) for post, new in zip(posts, ids, strict=True)] if renamed else posts
         reading = _read_posts(posts, title=title or documents[0].title, id=id, engine=engine, dialect=dialect,
                               reader=reader)
-        return replace(reading, guess=guess)
+        return replace(reading, guess=guess, renamed=renamed)
     inputs, base = [], 0
     for name, text in zip(names, texts, strict=True):
         inputs.append(Input(name, text, base))
@@ -267,8 +280,40 @@ def _read_texts(texts: list[str], names: list[str | None], engine_name: str | No
     if not documents:
         return Reading(inputs, dialect=markup, reader=reader, guess=guess, title=title, id=id)
     dumps = [d if isinstance(d, Dump) else Dump([]) for d in documents]
-    return Reading(inputs, [d.posts for d in dumps], [d.structure for d in dumps], engine, markup, reader, guess,
+    ids, renamed = distinct_ids([post.id for d in dumps for post in d.posts])
+    given = iter(ids)
+    spans = [[replace(post, id=next(given)) for post in d.posts] for d in dumps]
+    return Reading(inputs, spans, [d.structure for d in dumps], engine, markup, reader, guess, renamed,
                    title=title, id=id)
+
+
+def distinct_ids(ids: Sequence[str]) -> tuple[list[str], str | None]:
+    """The ids a reader took from the input, each made distinct (a floor number twice in a dump:
+    the later one ``2-2``), and a sentence naming what changed, or None.
+
+    >>> distinct_ids(["1", "2", "2", "2-2", "3"])
+    (['1', '2', '2-3', '2-2', '3'], "1 post had an earlier post's id ('2'): renamed '2-3'")
+    """
+    seen = set(ids)
+    if len(seen) == len(ids):
+        return list(ids), None
+    out, used, changed = [], set(), []
+    for post_id in ids:
+        if post_id not in used:
+            used.add(post_id)
+            out.append(post_id)
+            continue
+        n = 2
+        while f"{post_id}-{n}" in seen or f"{post_id}-{n}" in used:
+            n += 1
+        new = f"{post_id}-{n}"
+        used.add(new)
+        out.append(new)
+        changed.append((post_id, new))
+    first, new = changed[0]
+    if len(changed) == 1:
+        return out, f"1 post had an earlier post's id ({first!r}): renamed {new!r}"
+    return out, f"{len(changed)} posts had an earlier post's id (such as {first!r}): renamed (such as {new!r})"
 
 
 def _posts_of(documents: Sequence[Dump | Page]) -> str:
@@ -291,8 +336,25 @@ def _dialect(dialect: str | None, engine: Engine | None, texts: Sequence[str]) -
     return engine.dialect if engine and engine.dialect else dialects.tell(texts)
 
 
+def _config(config: Config | None) -> Config:
+    """The config given, or the defaults; an ``ArgumentError`` for anything else (``"fast"``, ``{}``)."""
+    if config is None:
+        return _DEFAULT
+    if not isinstance(config, Config):
+        raise ArgumentError(f"config: give a threadclean.Config, not {type(config).__name__}")
+    return config
+
+
+def _names(title: Any, id: Any) -> None:
+    for name, value in (("title", title), ("id", id)):
+        if value is not None and not isinstance(value, str):
+            raise ArgumentError(f"{name}: give a str or None, not {type(value).__name__}")
+
+
 def _page_posts(posts: Iterable[Mapping[str, Any] | str]) -> list[PagePost]:
     """Posts given as mappings (or strings) as typed posts, checked; ids default to positions."""
+    if isinstance(posts, (str, bytes)) or not isinstance(posts, Iterable):
+        raise ArgumentError(f"posts: give a list of posts, not {type(posts).__name__}")  # "abc" is no 3 posts
     out: list[PagePost] = []
     for n, post in enumerate(posts, 1):
         if isinstance(post, str):
@@ -383,7 +445,7 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
         with phase("assemble"):  # 6 assemble
             result = build_result(inputs, regions, outside, title=reading.title, id=reading.id,
                                   flat=reading.posts is None, not_searched=limits)
-        guessed = (reading.guess,) if reading.guess else ()
+        guessed = tuple(x for x in (reading.guess, reading.renamed) if x)
         return replace(result, reader=reading.reader, dialect=reading.dialect, warnings=guessed + result.warnings)
 
 

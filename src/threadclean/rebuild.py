@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from .errors import ArgumentError, FormatError
+
 
 def rebuild(result: Mapping[str, Any] | Any) -> dict[str | None, str]:
     """The raw text of every input, rebuilt from a ``threadclean/1`` document (or a result).
@@ -21,7 +23,23 @@ def rebuild(result: Mapping[str, Any] | Any) -> dict[str | None, str]:
     >>> rebuild(clean_text(raw).to_dict())[None] == raw
     True
     """
-    doc = result if isinstance(result, Mapping) else result.to_dict()
+    doc = document_of(result)
+    try:
+        return _rebuild(doc)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as e:  # a document edited by hand
+        raise FormatError(f"not a threadclean/1 document: {type(e).__name__} {e}") from None
+
+
+def document_of(result: Mapping[str, Any] | Any) -> Mapping[str, Any]:
+    """A result's ``threadclean/1`` document: the mapping given, or a result's ``to_dict()``."""
+    if isinstance(result, Mapping):
+        return result
+    if callable(getattr(result, "to_dict", None)):
+        return result.to_dict()
+    raise ArgumentError(f"give a CleanResult or its to_dict(), not {type(result).__name__}")
+
+
+def _rebuild(doc: Mapping[str, Any]) -> dict[str | None, str]:
     pieces: dict[str | None, list[tuple[int, int, str]]] = defaultdict(list)
     for post in doc.get("posts", []):
         inp = post["origin"]["input"]

@@ -23,7 +23,7 @@ from ..errors import BatchStateError, ConfigError
 from ..report import render_index
 from .jobs import Outcome, Tally, clean_job
 from .shards import STATE, ShardWriter, read_json, shard_name, write_atomic
-from .sources import Job, list_jobs, total_bytes
+from .sources import Job, list_files, list_jobs, listing_key, total_bytes
 
 __all__ = ["ArchiveReport", "BatchConfig", "BatchProgress", "clean_archive"]
 
@@ -97,7 +97,11 @@ def clean_archive(
     config = _given(config, Config, "config")
     batch = _given(batch, BatchConfig, "batch")
     workers = batch.workers or os.cpu_count() or 1
-    settings = {"sources": sources, **batch.settings(), "config": config.to_dict()}
+    # the batch's own output is never its input (an OUT inside a source folder)
+    files = list(list_files(sources, glob=batch.glob, exclude=batch.exclude,
+                            skip=[output, *([batch.report_dir] if batch.report_dir else [])]))
+    settings = {"sources": sources, **batch.settings(), "config": config.to_dict(),
+                "listing": {"files": len(files), "key": listing_key(files)}}
     done = _prepare(output, settings, resume=resume, output_format=batch.output_format, compress=batch.compress)
     if batch.report_dir:
         os.makedirs(batch.report_dir, exist_ok=True)
@@ -105,9 +109,9 @@ def clean_archive(
     for k in range(done):
         total.add(Tally.from_dict(read_json(_stats_path(output, k))))
     started = time.perf_counter()
-    size = total_bytes(sources, glob=batch.glob, exclude=batch.exclude)
+    size = total_bytes(files)
     skip = done * batch.shard_size
-    jobs = (j for j in list_jobs(sources, glob=batch.glob, exclude=batch.exclude, pages=batch.pages, stdin=stdin)
+    jobs = (j for j in list_jobs(files, pages=batch.pages, stdin=stdin, limit=batch.max_thread_bytes)
             if j.index >= skip)
     writer: ShardWriter | None = None
     shard = Tally()
@@ -168,7 +172,13 @@ def _prepare(output: str, settings: dict[str, Any], *, resume: bool, output_form
     if existing and not resume:
         raise BatchStateError(f"{output} holds a batch already: resume it, or write to an empty folder")
     if resume and os.path.exists(manifest):
-        differs = _differences(read_json(manifest), settings)
+        before = read_json(manifest)
+        if before.get("listing") != settings["listing"] and _differences(before, settings, skip="listing") == "":
+            then = (before.get("listing") or {}).get("files", "?")
+            raise BatchStateError(f"{output}: the files under the sources changed since the batch began ({then} "
+                                  f"then, {settings['listing']['files']} now): a resume would write threads twice "
+                                  "or never; write the new listing to an empty folder")
+        differs = _differences(before, settings)
         if differs:
             raise BatchStateError(f"{output} holds a batch made with other settings ({differs}); "
                                   "it cannot be resumed with these")
@@ -183,14 +193,14 @@ def _prepare(output: str, settings: dict[str, Any], *, resume: bool, output_form
     return done if all(os.path.exists(_stats_path(output, k)) for k in range(done)) else 0
 
 
-def _differences(before: dict[str, Any], now: dict[str, Any], prefix: str = "") -> str:
+def _differences(before: dict[str, Any], now: dict[str, Any], prefix: str = "", skip: str = "") -> str:
     """The settings that differ, named with their values then and now.
 
     >>> _differences({"shard_size": 5, "config": {"ngram": 3}}, {"shard_size": 3, "config": {"ngram": 3}})
     'shard_size was 5, now 3'
     """
     out = []
-    for key in sorted(set(before) | set(now)):
+    for key in sorted(set(before) | set(now) - {skip}):
         a, b = before.get(key), now.get(key)
         if isinstance(a, dict) and isinstance(b, dict):
             inner = _differences(a, b, f"{prefix}{key}.")
@@ -239,8 +249,7 @@ def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
 
 def _clean_one(job: Job, config: Config, batch: BatchConfig) -> Outcome:
     return clean_job(job, config=config, input_format=batch.input_format, engine=batch.engine, dialect=batch.dialect,
-                     output_format=batch.output_format,
-                     report_dir=batch.report_dir)
+                     output_format=batch.output_format, report_dir=batch.report_dir, limit=batch.max_thread_bytes)
 
 
 def _clean_chunk(chunk: list[Job], config: Config, batch: BatchConfig) -> list[Outcome]:

@@ -9,14 +9,14 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import Config
+from ..config import MAX_THREAD_BYTES, Config
 from ..errors import InputError, ThreadcleanError
 from ..pipeline import clean_read
 from ..read import read_bytes
 from ..report import render_report
 from ..result import Stats
 from .shards import write_atomic
-from .sources import Job, read_all
+from .sources import Job, read_all, shown
 
 
 @dataclass
@@ -73,18 +73,19 @@ class Outcome:
 
 def clean_job(
     job: Job, *, config: Config, input_format: str = "auto", engine: str | None = "auto", dialect: str | None = "auto",
-    output_format: str = "jsonl", report_dir: str | None = None
+    output_format: str = "jsonl", report_dir: str | None = None, limit: int = MAX_THREAD_BYTES
 ) -> Outcome:
     """One thread of an archive cleaned into its output line, or the error that stopped it."""
     if job.error is not None:
         return _failed(job, job.error)
     try:
         if job.line is not None:
-            threads = [read_bytes(job.line, source=job.path, input_format="json", engine=engine, dialect=dialect)]
-            bytes_in, names = len(job.line), [job.path]
+            threads = [read_bytes(job.line, source=shown(job.path), input_format="json", engine=engine,
+                                  dialect=dialect)]
+            bytes_in, names = len(job.line), [shown(job.path)]
         else:
-            blobs = [job.data] if job.data is not None else [read_all(page) for page in job.pages]
-            names = list(job.pages) or [job.path]
+            blobs = [job.data] if job.data is not None else _read_pages(job.pages, limit)
+            names = [shown(page) for page in job.pages] or [shown(job.path)]
             empty = [n for b, n in zip(blobs, names, strict=True) if not (b or b"").strip()]
             if empty:
                 return _failed(job, "empty file, no thread in it" if len(names) == 1 else f"{empty[0]} is empty")
@@ -103,30 +104,39 @@ def clean_job(
         return _failed(job, f"internal error ({type(e).__name__}: {e}); please report it")
     doc = result.to_dict()
     thread_id = result.id or job.id
-    out: dict[str, Any] = {"path": job.path, "id": thread_id}
+    path = shown(job.path)
+    out: dict[str, Any] = {"path": path, "id": thread_id}
     if len(job.pages) > 1:
-        out["pages"] = list(job.pages)
+        out["pages"] = [shown(page) for page in job.pages]
     out.update((k, v) for k, v in doc.items() if k != "id")
     line = json.dumps(out, ensure_ascii=False)
     stats = result.stats
     row = None
     if output_format == "parquet":
-        row = {"path": job.path, "id": thread_id, "title": result.title, "reader": result.reader, "posts": stats.posts,
+        row = {"path": path, "id": thread_id, "title": result.title, "reader": result.reader, "posts": stats.posts,
                "chars_in": stats.chars_in, "chars_out": stats.chars_out,
                "text": "\n\n".join(p.text for p in result.posts), "result": line}
     tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1, stats=stats,
                   readers={result.reader or "posts": 1})
-    tally.warnings += [{"path": job.path, "id": thread_id, "warning": w} for w in result.warnings]
+    tally.warnings += [{"path": path, "id": thread_id, "warning": w} for w in result.warnings]
     if report_dir:
         name = f"{job.index:08d}.html"
-        write_atomic(os.path.join(report_dir, name), render_report(doc, source=job.path).encode("utf-8"))
-        tally.pages.append({"file": name, "path": job.path, "id": thread_id, "title": result.title,
+        write_atomic(os.path.join(report_dir, name), render_report(doc, source=path).encode("utf-8"))
+        tally.pages.append({"file": name, "path": path, "id": thread_id, "title": result.title,
                             "reader": result.reader,
                             "posts": stats.posts, "chars_in": stats.chars_in, "chars_out": stats.chars_out,
                             "quotes": stats.quotes})
     return Outcome(job.index, line, row, tally)
 
 
+def _read_pages(pages: tuple[str, ...], limit: int) -> list[bytes]:
+    """A thread's pages, decompressed, ``limit`` bytes at most for all of them together."""
+    blobs: list[bytes] = []
+    for page in pages:
+        blobs.append(read_all(page, limit=limit - sum(map(len, blobs))))
+    return blobs
+
+
 def _failed(job: Job, reason: str) -> Outcome:
-    error = {"path": job.path, "line": job.line_no or None, "reason": reason}
+    error = {"path": shown(job.path), "line": job.line_no or None, "reason": reason}
     return Outcome(job.index, None, None, Tally(failed=1, errors=[error]))

@@ -11,10 +11,12 @@ from __future__ import annotations
 import bz2
 import fnmatch
 import gzip
+import hashlib
 import io
 import json
 import lzma
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from typing import IO, Any, cast
 
 import regex
 
-from ..config import DEFAULT_PAGES
+from ..config import DEFAULT_PAGES, MAX_THREAD_BYTES
 from ..errors import InputError, MissingDependency, ThreadcleanError
 
 # Compressed files are told by their first bytes, whatever their name says.
@@ -84,10 +86,39 @@ def open_decompressed(raw: IO[bytes], *, name: str) -> IO[bytes]:
     return buffered
 
 
-def read_all(path: str) -> bytes:
-    """A file's bytes, decompressed."""
+class TooLarge(InputError):
+    """A thread larger than the batch's ``max_thread_bytes`` once decompressed."""
+
+    def __init__(self, limit: int, where: str | None = None) -> None:
+        super().__init__(f"more than {limit:,} bytes decompressed (max_thread_bytes; a compression bomb?): "
+                         "not read", where=where)
+
+
+def read_all(path: str, *, limit: int) -> bytes:
+    """A file's bytes, decompressed; ``TooLarge`` once they pass ``limit`` (read in chunks, so a
+    bomb costs ``limit`` bytes of memory, never what it would inflate to)."""
     with open(path, "rb") as raw, open_decompressed(raw, name=path) as f:
-        return f.read()
+        parts, got = [], 0
+        while chunk := f.read(min(1 << 20, limit + 1 - got)):
+            parts.append(chunk)
+            got += len(chunk)
+            if got > limit:
+                raise TooLarge(limit)
+        return b"".join(parts)
+
+
+def shown(path: str) -> str:
+    """A path as output names it: a file name that is not UTF-8 (read as lone surrogates) with
+    its bad bytes as ``\\xNN``, so the record can be written and still says which file.
+
+    >>> print(shown("src/bad" + chr(0xDCFF) + ".txt"))
+    src/bad\\xff.txt
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def stem(path: str) -> str:
@@ -121,24 +152,37 @@ def page_of(path: str, patterns: Sequence[regex.Pattern[str]]) -> tuple[str, int
 
 
 def list_files(
-    sources: Sequence[str], *, glob: str | None = None, exclude: Sequence[str] = ()
+    sources: Sequence[str], *, glob: str | None = None, exclude: Sequence[str] = (), skip: Sequence[str] = ()
 ) -> Iterator[tuple[str, str | None]]:
     """(path, problem) for every file under the sources, in a stable order: folders walked
     recursively and sorted, hidden files skipped, ``glob`` and ``exclude`` matched against file
-    names (a file named as a source is always taken)."""
+    names (a file named as a source is always taken), the folders in ``skip`` (the batch's own
+    output) never entered. Only regular files are read: a pipe would block the walk and a link
+    to a device read forever, so they are listed with their problem."""
+    skipped = {os.path.realpath(folder) for folder in skip}
     for source in sources:
         if source == "-":
             yield "-", None
         elif os.path.isdir(source):
             found = []
             for folder, dirs, files in os.walk(source):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                dirs[:] = [d for d in dirs if not d.startswith(".")
+                           and os.path.realpath(os.path.join(folder, d)) not in skipped]
                 found += [os.path.join(folder, f) for f in files if _wanted(f, glob, exclude)]
-            yield from ((f, None) for f in sorted(found, key=lambda f: Path(f).parts))
+            yield from ((f, _not_regular(f)) for f in sorted(found, key=lambda f: Path(f).parts))
         elif os.path.exists(source):
-            yield source, None
+            yield source, _not_regular(source)
         else:
             yield source, "no such file or folder"
+
+
+def _not_regular(path: str) -> str | None:
+    """Why a path is not read as a file (a pipe, a device, a socket), or None for a regular file."""
+    try:
+        mode = os.stat(path).st_mode  # through a symbolic link: what it points at is what is read
+    except OSError as e:
+        return e.strerror or "cannot be read"
+    return None if stat.S_ISREG(mode) else "not a regular file (a pipe, device or socket): not read"
 
 
 def _wanted(name: str, glob: str | None, exclude: Sequence[str]) -> bool:
@@ -156,20 +200,29 @@ def _size(path: str) -> int:
         return 0
 
 
-def total_bytes(sources: Sequence[str], *, glob: str | None = None, exclude: Sequence[str] = ()) -> int | None:
-    """The bytes on disk of every file under the sources (None with stdin: not known ahead)."""
-    files = list(list_files(sources, glob=glob, exclude=exclude))
+def total_bytes(files: Sequence[tuple[str, str | None]]) -> int | None:
+    """The bytes on disk of the files ``list_files`` gave (None with stdin: not known ahead)."""
     return None if any(f == "-" for f, _ in files) else sum(_size(f) for f, problem in files if problem is None)
 
 
+def listing_key(files: Sequence[tuple[str, str | None]]) -> str:
+    """A digest of the files listed and their sizes: a batch resumes only over the same listing,
+    since a job's index names a thread only within one listing."""
+    digest = hashlib.sha256()
+    for path, problem in files:
+        digest.update(os.fsencode(path) + b"\0" + str(_size(path) if problem is None and path != "-" else -1).encode()
+                      + b"\n")
+    return digest.hexdigest()[:32]
+
+
 def list_jobs(
-    sources: Sequence[str], *, glob: str | None = None, exclude: Sequence[str] = (),
-    pages: Sequence[str] | None = DEFAULT_PAGES, stdin: IO[bytes] | None = None,
+    files: Sequence[tuple[str, str | None]], *, pages: Sequence[str] | None = DEFAULT_PAGES,
+    stdin: IO[bytes] | None = None, limit: int = MAX_THREAD_BYTES,
 ) -> Iterator[Job]:
-    """Every thread of the archive as a job, in order. ``pages`` are the patterns (named groups
-    ``thread`` and ``page``) that tell a page of a multi-page thread; None or () turns it off."""
+    """Every thread of the files ``list_files`` gave, as a job, in order. ``pages`` are the
+    patterns (named groups ``thread`` and ``page``) that tell a page of a multi-page thread;
+    None or () turns it off. A JSON line longer than ``limit`` is a job with its error."""
     patterns = [regex.compile(p) for p in pages or ()]
-    files = list(list_files(sources, glob=glob, exclude=exclude))
     groups: dict[str, list[tuple[int, str]]] = {}
     for path, problem in files:
         key = page_of(path, patterns) if problem is None and path != "-" else None
@@ -185,38 +238,40 @@ def list_jobs(
             emitted.add(key[0])
             members = [p for _, p in sorted(groups[key[0]])]
             done += sum(_size(p) for p in members)
-            yield Job(index, members[0], os.path.basename(key[0]), pages=tuple(members), done_bytes=done)
+            yield Job(index, members[0], shown(os.path.basename(key[0])), pages=tuple(members), done_bytes=done)
             index += 1
             continue
         if problem is not None:
-            yield Job(index, path, stem(path), error=problem, done_bytes=done)
+            yield Job(index, path, shown(stem(path)), error=problem, done_bytes=done)
             index += 1
             continue
         start = done
         done += 0 if path == "-" else _size(path)
-        for job in _file_jobs(path, index, start, done, stdin):
+        for job in _file_jobs(path, index, start, done, stdin, limit):
             yield job
             index += 1
 
 
-def _file_jobs(path: str, index: int, start: int, done: int, stdin: IO[bytes] | None) -> Iterator[Job]:
+def _file_jobs(path: str, index: int, start: int, done: int, stdin: IO[bytes] | None, limit: int) -> Iterator[Job]:
     """The jobs of one file: a thread per line for JSON Lines of threads, else the file."""
+    name = shown(stem(path))
     try:
         if path == "-":
-            data = open_decompressed(stdin or sys.stdin.buffer, name="<stdin>").read()
+            data = open_decompressed(stdin or sys.stdin.buffer, name="<stdin>").read(limit + 1)
             lines = _thread_lines(data[:_PEEK_BYTES])
             if not lines:
-                yield Job(index, "-", "stdin", data=data, done_bytes=len(data))
+                error = TooLarge(limit).reason if len(data) > limit else None
+                yield Job(index, "-", "stdin", data=None if error else data, error=error, done_bytes=len(data))
                 return
-            yield from _line_jobs("-", io.BytesIO(data), None, index, 0)
+            yield from _line_jobs("-", io.BytesIO(data), None, index, 0, limit)
             return
         if not _thread_lines(_head(path)):
-            yield Job(index, path, stem(path), pages=(path,), done_bytes=done)
+            yield Job(index, path, name, pages=(path,), done_bytes=done)
             return
         with open(path, "rb") as raw:
-            yield from _line_jobs(path, open_decompressed(raw, name=path), raw, index, start)
+            yield from _line_jobs(path, open_decompressed(raw, name=path), raw, index, start, limit)
     except (OSError, EOFError, ThreadcleanError, ValueError, lzma.LZMAError) as e:
-        yield Job(index, path, stem(path), error=_reason(e), done_bytes=done)
+        yield Job(index, path, name, error=_reason(e), done_bytes=done)
 
 
 def _head(path: str) -> bytes:
@@ -253,12 +308,21 @@ def _thread_lines(head: bytes) -> bool:
     return False
 
 
-def _line_jobs(path: str, f: IO[bytes], raw: IO[bytes] | None, index: int, start: int) -> Iterator[Job]:
+def _line_jobs(path: str, f: IO[bytes], raw: IO[bytes] | None, index: int, start: int, limit: int) -> Iterator[Job]:
     n = 0
-    name = stem(path) if path != "-" else "stdin"
+    name = shown(stem(path)) if path != "-" else "stdin"
     try:
-        for n, line in enumerate(f, 1):
-            if line.strip():
+        while True:
+            line = f.readline(limit + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > limit and not line.endswith(b"\n"):  # a line past the limit: skipped unread
+                while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield Job(index, path, f"line {n}", line_no=n, error=f"line {n}: {TooLarge(limit).reason}")
+                index += 1
+            elif line.strip():
                 at = start + (raw.tell() if raw is not None else 0)
                 yield Job(index, path, f"line {n}", line=line, line_no=n, done_bytes=at)
                 index += 1

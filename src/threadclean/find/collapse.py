@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from ..spans import QuoteHeader
 from .align import Chain, similarity
 from .atoms import atoms, names_one_thing, snap, solid
+from .stream import SEPARATOR
 
 _WORDISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # a run of these is a word (the stream is folded)
 _MIN_PIECE = 2  # a piece of a split copy shorter than this joins its neighbour
@@ -78,6 +79,17 @@ def _subtract(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
+def _within_segment(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` cut at the first separator in it: a source read off past its chain's last
+    block (an edited tail) must not run into the next segment, whose separator has no raw place.
+
+    >>> _within_segment("abc" + SEPARATOR + "def", 1, 6)
+    (1, 3)
+    """
+    cut = text.find(SEPARATOR, start, end)
+    return start, end if cut < 0 else cut
+
+
 def select(found: Iterable[Found], *, min_chars: int, text: str, min_similarity: float = 0.0) -> list[Copy]:
     """Disjoint copies from overlapping chains, best chain first for every character.
 
@@ -97,12 +109,14 @@ def select(found: Iterable[Found], *, min_chars: int, text: str, min_similarity:
             for a, b in _agreeing(c, text, *snap(text, lo, hi)):
                 if b - a < _MIN_PIECE or (not f.explicit and _weight(text, a, b, min_chars) < min_chars):
                     continue
-                s0 = _source_at(c, a)
-                s1 = _source_at(c, b - 1) + 1
+                s0 = max(0, _source_at(c, a))
+                s0, s1 = _within_segment(text, s0, max(s0 + 1, _source_at(c, b - 1) + 1))
+                if s1 <= s0:
+                    continue  # the source would begin on a separator
                 if c.similarity < 1.0 and not f.explicit and (a, b) != (c.target_start, c.target_end) and \
                         similarity(text[a:b], text[s0 : max(s1, s0 + 1)]) < max(min_similarity, _PIECE_SIMILARITY):
                     continue  # what is left of an edited chain, once better ones took their part
-                out.append(Copy(a, b, s0, max(s1, s0 + 1), c.similarity, f.explicit, f.header,
+                out.append(Copy(a, b, s0, s1, c.similarity, f.explicit, f.header,
                                 s0 if f.explicit else None, f.header_at))
                 bisect.insort(taken, (a, b))
     return sorted(out, key=lambda c: c.target_start)
@@ -148,10 +162,22 @@ def to_first_appearance(copies: list[Copy], text: str | None = None) -> list[Cop
     starts: list[int] = []
     for copy in copies:
         pieces = _redirect(copy, done, starts)
-        for piece in _on_word_bounds(pieces, text) if text is not None and len(pieces) > 1 else pieces:
+        if text is not None and len(pieces) > 1:
+            pieces = _on_word_bounds(pieces, text)
+        if text is not None and not all(_sound(piece, text) for piece in pieces):
+            pieces = [copy]  # an edited copy's source, mapped on one diagonal, ran off its segment
+        for piece in pieces:
             done.append(piece)
             starts.append(piece.target_start)
     return done
+
+
+def _sound(copy: Copy, text: str) -> bool:
+    """A source of one or more characters inside one segment (or none at all)."""
+    if copy.sourceless:
+        return True
+    a, b = copy.source_start, copy.source_end
+    return 0 <= a < b <= len(text) and text.find(SEPARATOR, a, b) < 0
 
 
 def _on_word_bounds(pieces: list[Copy], text: str) -> list[Copy]:

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
-from ..rebuild import rebuild
+from ..errors import ConfigError, FormatError
+from ..rebuild import document_of, rebuild
 
 PAGE_SIZE = 200  # posts drawn at a time
 _TOOLTIP_CHARS = 300  # of the quoted passage, in a copy's tooltip
@@ -39,8 +40,17 @@ def render_report(result: Mapping[str, Any] | Any, *, page_size: int = PAGE_SIZE
     >>> page.startswith("<!DOCTYPE html>") and 'data-kind="smiley"' in page
     True
     """
-    doc = result if isinstance(result, Mapping) else result.to_dict()
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+        raise ConfigError(f"page_size: give a whole number of posts, 1 or more, not {page_size!r}")
+    doc = document_of(result)
     inputs = rebuild(doc)
+    try:
+        return _render(doc, inputs, page_size, source)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as e:  # a document edited by hand
+        raise FormatError(f"not a threadclean/1 document: {type(e).__name__} {e}") from None
+
+
+def _render(doc: Mapping[str, Any], inputs: dict[str | None, str], page_size: int, source: str | None) -> str:
     posts = doc.get("posts", [])
     quotes = [(post, q) for post in posts for q in post.get("quotes", [])]
     canon: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)  # post id -> source ranges

@@ -53,10 +53,17 @@ def find_signature_rules(text: str) -> list[Span]:
 
 
 def _line_start(text: str, at: int) -> bool:
+    """Whether only spaces or tabs stand between ``at`` and the start of its line (a tab the
+    layout strips must not decide whether a run is a jammer: cleaning twice would differ)."""
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
     return at == 0 or text[at - 1] in "\r\n"
 
 
 def _line_end(text: str, at: int) -> bool:
+    """Whether only spaces or tabs stand between ``at`` and the end of its line."""
+    while at < len(text) and text[at] in " \t":
+        at += 1
     return at == len(text) or text[at] in "\r\n"
 
 
