@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import fuzzgen
 from conftest import FIXTURES
 from threadclean import Config, InputError, clean_text, rebuild
 from threadclean.batch.jobs import clean_job
@@ -28,6 +29,7 @@ settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_
 settings.register_profile("long", max_examples=int(os.environ.get("THREADCLEAN_FUZZ_EXAMPLES", "10000")),
                           deadline=None, suppress_health_check=list(HealthCheck), database=None)
 settings.load_profile("long" if os.environ.get("THREADCLEAN_FUZZ_EXAMPLES") else "ci")
+_CASES = int(os.environ.get("THREADCLEAN_FUZZ_EXAMPLES", "200"))  # per generator of tests/fuzzgen.py
 
 # pieces of what scrapers produce: forum noise, markup of each engine, structure, CJK and Latin text
 PIECES = [
@@ -136,3 +138,12 @@ def test_inputs_the_fuzzers_found(path):
     result = clean_read([thread], names=[path.name])
     if thread.text is not None and all(p.origin.input is None for p in result.posts):
         assert rebuild(result.to_dict()).get(None, "") == thread.text
+
+
+@pytest.mark.parametrize("kind", sorted(fuzzgen.GENERATORS))
+def test_the_long_runs_generators_keep_every_invariant(kind):
+    """A few hundred cases of each generator of the long run (tests/fuzzgen.py): no crash, no
+    hang, sources in bounds, rebuilt exactly, cleaned twice the same."""
+    _, counts, failures = fuzzgen.run(kind, seed=int(os.environ.get("THREADCLEAN_FUZZ_SEED", "0")), cases=_CASES)
+    assert not failures, failures[0]
+    assert counts["ok"] == _CASES

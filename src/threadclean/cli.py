@@ -18,7 +18,7 @@ import regex
 
 from . import NOISE_KINDS, CleanResult, Config, ThreadcleanError, __version__, clean_file
 from .batch import ArchiveReport, BatchProgress, clean_archive
-from .config import COMPRESSIONS, DEFAULT_PAGES, DIALECTS, OUTPUT_FORMATS, BatchConfig
+from .config import COMPRESSIONS, DEFAULT_PAGES, DIALECTS, MAX_THREAD_BYTES, OUTPUT_FORMATS, BatchConfig
 from .read import INPUT_FORMATS
 from .read.engines import names as engine_names
 from .report import PAGE_SIZE, render_report
@@ -164,13 +164,16 @@ def show(inputs: tuple[IO[bytes], ...], output: str, open_page: bool, page_size:
 @click.option("--report-dir", type=click.Path(file_okay=False),
               help="Also write an HTML report page per thread there, with an index page.")
 @click.option("--workers", type=int, default=None, help="Processes to clean with (default: the cores).")
+@click.option("--max-thread-mb", type=click.IntRange(min=1), default=MAX_THREAD_BYTES >> 20, show_default=True,
+              help="Skip (and report) a thread larger than this once decompressed: a compression bomb costs no more.")
 @click.option("--resume", is_flag=True, help="Continue a batch that was stopped, with the same settings.")
 @click.option("--strict", is_flag=True, help="Exit with 1 when any file or thread failed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no table.")
 @_cleaning_options
 def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tuple[str, ...], pages: str | None,
           shard_size: int, output_format: str, compress: str, report_dir: str | None, workers: int | None,
-          resume: bool, strict: bool, quiet: bool, config: Config, reading: Reading, debug: bool) -> None:
+          max_thread_mb: int, resume: bool, strict: bool, quiet: bool, config: Config, reading: Reading,
+          debug: bool) -> None:
     """Clean every thread under SOURCES (folders, files, JSON Lines of threads, .gz/.bz2/.xz/.zst, - for stdin)
     into sharded JSON Lines in OUTPUT, with a report."""
     show = None if quiet else _Progress()
@@ -180,7 +183,7 @@ def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tupl
             exclude=exclude,
             pages=DEFAULT_PAGES if pages is None else () if pages == "none" else (pages,),
             shard_size=shard_size, output_format=output_format, compress=compress, workers=workers,
-            report_dir=report_dir,
+            report_dir=report_dir, max_thread_bytes=max_thread_mb << 20,
         )
         os.makedirs(output, exist_ok=True)
         report = clean_archive(sources, output, config=config, batch=options, resume=resume, progress=show,

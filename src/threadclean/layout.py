@@ -35,6 +35,7 @@ _POST_LINE = regex.compile(r"^=== #(?P<id>[^\s|\[\]]*+) \| (?P<author>[^|\n]{0,2
 _ID_UNSAFE = regex.compile(r"[\s|\[\]%\\\p{C}]")
 _NEEDS_ESCAPE = regex.compile(r"^(?=\\*(?:=== #|#threadclean/))", flags=regex.MULTILINE)
 _UNESCAPE = regex.compile(r"^\\(?=\\*(?:=== #|#threadclean/))", flags=regex.MULTILINE)
+_CONTROL = regex.compile(r"[\p{Cc}\u2028\u2029]")  # line ends, NUL and the other C0/C1 controls
 _BLANK_RUNS = regex.compile(r"\n(?:[ \t]*+\n)++")
 _TRAILING = regex.compile(r"[ \t]++$", flags=regex.MULTILINE)
 
@@ -68,12 +69,14 @@ def marker(post: str | None, paragraph: int, author: str | None) -> str:
     """
     if post is not None:
         return f"[quote #{escape_id(post)} ¶{paragraph}]"
-    name = (author or "").replace("]", ")").replace("[", "(").replace("\n", " ").replace("\r", " ")
+    name = _CONTROL.sub(" ", (author or "").replace("]", ")").replace("[", "("))
     return f"[quote @{name[:64].strip()}]"
 
 
 def _field(value: str | None) -> str:
-    return (value or "").replace("|", "¦").replace("\n", " ").strip()
+    """A title, author or time as one field of one line: no bar, no line break, no control
+    character (a NUL would make the file read as binary)."""
+    return _CONTROL.sub(" ", (value or "").replace("|", "¦")).strip()
 
 
 def render(result: CleanResult) -> str:

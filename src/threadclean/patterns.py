@@ -66,11 +66,13 @@ EDIT_NOTE = regex.compile(
 )
 
 # Characters no reader sees, which scraped text is full of: zero-width space, joiners, word
-# joiner, soft hyphen, and a byte-order mark inside the text ("好\u200b文").
-INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\u00ad\ufeff]++")
+# joiner, soft hyphen, a byte-order mark inside the text ("好\u200b文"), and NUL (a JSON post's
+# "\u0000": a file holding it would read as binary, so the cleaned text must not).
+INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\u00ad\ufeff\x00]++")
 
 # The rule Discuz draws above a signature: "﹍﹍﹍" on a line of its own.
-SIGNATURE_RULE = regex.compile(r"(?m)^[ \t]*+﹍{3,}[ \t]*+$")
+# A lone carriage return ends a line too (old Mac text; the layout reads it as one).
+SIGNATURE_RULE = regex.compile(r"(?m)(?:^|(?<=\r))[ \t]*+﹍{3,}[ \t]*+(?=[\r\n]|\Z)")
 
 # Letters of the scripts written without spaces: each character is a token of its own.
 CJK_CHAR = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"

@@ -33,7 +33,7 @@ from .read.generic import read_structure
 from .read.generic_page import looks_like_page, read_page
 from .result import CleanResult, Removal
 from .settle import settle
-from .spans import Detector, Input, Span, keep_disjoint, overlaps_any, read_pieces
+from .spans import Detector, Input, Span, gaps, keep_disjoint, overlaps_any, read_pieces
 from .split import Region, place_copies
 from .split.flat import split_posts
 from .split.limits import searchable, unsearched_lines
@@ -468,12 +468,21 @@ def _strip(reading: Reading, markers: list[list[Span]], config: Config) -> list[
     extra = _detectors(reading)
     noise = []
     for k, r in enumerate(reading.inputs):
-        found = detect_noise(r.raw, kinds, protected=markers[k], extra=extra)
-        structure = reading.structure[k] if k < len(reading.structure) else []
-        if structure:  # post headers and separators first: structure wins
-            ordered = sorted(structure)
-            found = keep_disjoint(ordered + [s for s in found if not overlaps_any(s, ordered)])
-        noise.append(found)
+        structure = keep_disjoint(sorted(reading.structure[k])) if k < len(reading.structure) else []
+        if not structure:
+            noise.append(detect_noise(r.raw, kinds, protected=markers[k], extra=extra))
+            continue
+        # post headers and separators are the engine's; the detectors read each stretch between
+        # them on its own, as they read a post given alone: no tag or smiley reaches across a
+        # header (a tag opened on a header line would hide what follows it in the post, and the
+        # layout, which has no header, would read it differently)
+        found = list(structure)
+        for a, b in gaps(0, len(r.raw), structure):
+            inside = [Span(m.start - a, m.end - a, m.kind) for m in markers[k] if a <= m.start and m.end <= b]
+            within = kinds if a == 0 else kinds - {"bom"}  # a byte-order mark opens the file, not a post
+            found += [replace(s, start=s.start + a, end=s.end + a)
+                      for s in detect_noise(r.raw[a:b], within, protected=inside, extra=extra)]
+        noise.append(sorted(found))
     return noise
 
 

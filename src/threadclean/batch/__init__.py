@@ -12,23 +12,20 @@ import dataclasses
 import json
 import os
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
 from ..config import BatchConfig, Config
 from ..errors import BatchStateError, ConfigError
 from ..report import render_index
-from .jobs import Outcome, Tally, clean_job
-from .shards import STATE, ShardWriter, read_json, shard_name, write_atomic
-from .sources import Job, list_files, list_jobs, listing_key, total_bytes
+from .jobs import Tally
+from .shards import STATE, ShardWriter, lock_output, read_json, shard_name, write_atomic
+from .sources import list_files, list_jobs, listing_key, total_bytes
+from .workers import run_jobs
 
 __all__ = ["ArchiveReport", "BatchConfig", "BatchProgress", "clean_archive"]
 
-_CHUNK = 32  # jobs sent to a worker at a time: fewer, larger messages leave the cores to the workers
-_IN_FLIGHT = 4  # chunks queued per worker: enough to keep it busy, few enough to bound memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +99,15 @@ def clean_archive(
                             skip=[output, *([batch.report_dir] if batch.report_dir else [])]))
     settings = {"sources": sources, **batch.settings(), "config": config.to_dict(),
                 "listing": {"files": len(files), "key": listing_key(files)}}
+    with lock_output(output):  # a second batch on OUT is refused, not interleaved
+        return _write(output, files, settings, config=config, batch=batch, resume=resume, progress=progress,
+                      stdin=stdin, workers=workers)
+
+
+def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str, Any], *, config: Config,
+           batch: BatchConfig, resume: bool, progress: Callable[[BatchProgress], None] | None,
+           stdin: IO[bytes] | None, workers: int) -> ArchiveReport:
+    """The batch itself, once its output folder is locked."""
     done = _prepare(output, settings, resume=resume, output_format=batch.output_format, compress=batch.compress)
     if batch.report_dir:
         os.makedirs(batch.report_dir, exist_ok=True)
@@ -118,7 +124,7 @@ def clean_archive(
     k = done
     bytes_done = 0
     try:
-        for job, outcome in _run(jobs, config, batch, workers):
+        for job, outcome in run_jobs(jobs, config, batch, workers):
             while job.index >= (k + 1) * batch.shard_size or writer is None:
                 if writer is not None:
                     _finish(writer, shard, output, k, total)
@@ -216,41 +222,3 @@ def _finish(writer: ShardWriter, shard: Tally, output: str, k: int, total: Tally
     write_atomic(_stats_path(output, k), json.dumps(shard.to_dict(), ensure_ascii=False).encode("utf-8"))
     writer.finish()
     total.add(shard)
-
-
-def _run(jobs: Iterable[Job], config: Config, batch: BatchConfig, workers: int) -> Iterator[tuple[Job, Outcome]]:
-    """Each job with its outcome, in the jobs' order, from ``workers`` processes."""
-    if workers == 1:
-        for job in jobs:
-            yield job, _clean_one(job, config, batch)
-        return
-    pending: deque[tuple[list[Job], Future[list[Outcome]]]] = deque()
-    with ProcessPoolExecutor(workers) as pool:
-        for chunk in _chunks(jobs, _CHUNK):
-            pending.append((chunk, pool.submit(_clean_chunk, chunk, config, batch)))
-            while len(pending) >= _IN_FLIGHT * workers:
-                done, future = pending.popleft()
-                yield from zip(done, future.result(), strict=True)
-        while pending:
-            done, future = pending.popleft()
-            yield from zip(done, future.result(), strict=True)
-
-
-def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    chunk: list[Job] = []
-    for job in jobs:
-        chunk.append(job)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _clean_one(job: Job, config: Config, batch: BatchConfig) -> Outcome:
-    return clean_job(job, config=config, input_format=batch.input_format, engine=batch.engine, dialect=batch.dialect,
-                     output_format=batch.output_format, report_dir=batch.report_dir, limit=batch.max_thread_bytes)
-
-
-def _clean_chunk(chunk: list[Job], config: Config, batch: BatchConfig) -> list[Outcome]:
-    return [_clean_one(job, config, batch) for job in chunk]

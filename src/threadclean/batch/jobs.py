@@ -77,7 +77,7 @@ def clean_job(
 ) -> Outcome:
     """One thread of an archive cleaned into its output line, or the error that stopped it."""
     if job.error is not None:
-        return _failed(job, job.error)
+        return failed(job, job.error)
     try:
         if job.line is not None:
             threads = [read_bytes(job.line, source=shown(job.path), input_format="json", engine=engine,
@@ -88,20 +88,20 @@ def clean_job(
             names = [shown(page) for page in job.pages] or [shown(job.path)]
             empty = [n for b, n in zip(blobs, names, strict=True) if not (b or b"").strip()]
             if empty:
-                return _failed(job, "empty file, no thread in it" if len(names) == 1 else f"{empty[0]} is empty")
+                return failed(job, "empty file, no thread in it" if len(names) == 1 else f"{empty[0]} is empty")
             threads = [read_bytes(b or b"", source=n, input_format=input_format, engine=engine, dialect=dialect)
                        for b, n in zip(blobs, names, strict=True)]
             bytes_in = sum(len(b or b"") for b in blobs)
         result = clean_read(threads, names=names, config=config)
     except InputError as e:
         place = e.where if job.line is None else (f"line {job.line_no}" + (f", {e.where}" if e.where else ""))
-        return _failed(job, f"{place}: {e.reason}" if place else e.reason)
+        return failed(job, f"{place}: {e.reason}" if place else e.reason)
     except ThreadcleanError as e:  # an extra this file needs, a format forced on it that it is not in
-        return _failed(job, str(e))
+        return failed(job, str(e))
     except (OSError, EOFError, ValueError) as e:
-        return _failed(job, f"{type(e).__name__}: {e}")
+        return failed(job, f"{type(e).__name__}: {e}")
     except Exception as e:  # a bug, but one thread's: reported as such, and the batch goes on
-        return _failed(job, f"internal error ({type(e).__name__}: {e}); please report it")
+        return failed(job, f"internal error ({type(e).__name__}: {e}); please report it")
     doc = result.to_dict()
     thread_id = result.id or job.id
     path = shown(job.path)
@@ -137,6 +137,7 @@ def _read_pages(pages: tuple[str, ...], limit: int) -> list[bytes]:
     return blobs
 
 
-def _failed(job: Job, reason: str) -> Outcome:
+def failed(job: Job, reason: str) -> Outcome:
+    """The outcome of a job that gave no thread, with the reason reported in its place."""
     error = {"path": shown(job.path), "line": job.line_no or None, "reason": reason}
     return Outcome(job.index, None, None, Tally(failed=1, errors=[error]))

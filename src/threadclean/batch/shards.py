@@ -8,15 +8,50 @@ writing.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
 import os
+from collections.abc import Iterator
 from typing import IO, Any
 
-from ..errors import MissingDependency
+from ..errors import BatchStateError, MissingDependency
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; two batches on one folder are not refused there
+    fcntl = None  # type: ignore[assignment]
 
 STATE = ".threadclean"  # the batch's own files inside the output folder
+
+
+@contextlib.contextmanager
+def lock_output(output: str) -> Iterator[None]:
+    """Hold ``OUT/.threadclean/lock`` for the batch's run: a second batch (or a resume started
+    while the first still runs) gets a ``BatchStateError`` naming the process that holds it.
+    The lock is the kernel's (``flock``): it goes with the process that held it, however it died."""
+    state = os.path.join(output, STATE)
+    os.makedirs(state, exist_ok=True)
+    path = os.path.join(state, "lock")
+    with open(path, "a+", encoding="utf-8") as f:
+        if fcntl is not None:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                f.seek(0)
+                holder = f.read().strip() or "?"
+                raise BatchStateError(f"{output} is in use by another batch (pid {holder}); "
+                                      "wait for it, or write to another folder") from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
 def shard_name(k: int, *, fmt: str, compress: str) -> str:

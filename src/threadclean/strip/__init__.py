@@ -58,7 +58,7 @@ TRIGGERS: dict[Detector, tuple[str, ...]] = {
     find_quote_headers: ("发表于", "原帖由"),
     find_copy_buttons: ("复制链接", "复制代码"),
     find_move_notes: ("本主题由",),
-    find_invisible: ("\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"),
+    find_invisible: ("\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\x00"),
     find_signature_rules: ("﹍﹍﹍",),
     # the dialects' (see dialects.py)
     html.find_markup: ("<",),
