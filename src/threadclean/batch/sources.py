@@ -27,6 +27,7 @@ import regex
 
 from ..config import DEFAULT_PAGES, MAX_THREAD_BYTES
 from ..errors import InputError, MissingDependency, ThreadcleanError
+from ..read.decode import BINARY, binary_at
 
 # Compressed files are told by their first bytes, whatever their name says.
 _MAGIC = ((b"\x1f\x8b", "gz"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zst"))
@@ -265,7 +266,12 @@ def _file_jobs(path: str, index: int, start: int, done: int, stdin: IO[bytes] | 
                 return
             yield from _line_jobs("-", io.BytesIO(data), None, index, 0, limit)
             return
-        if not _thread_lines(_head(path)):
+        head = _head(path)
+        nul = binary_at(head)
+        if nul is not None:  # told from the first bytes: a bomb of zeros is never inflated further
+            yield Job(index, path, name, error=f"byte {nul}: {BINARY}", done_bytes=done)
+            return
+        if not _thread_lines(head):
             yield Job(index, path, name, pages=(path,), done_bytes=done)
             return
         with open(path, "rb") as raw:

@@ -37,15 +37,29 @@ def _family(name: str) -> str | None:
     return _FAMILY.get(canonical)
 
 
+BINARY = "binary data, not text (a NUL byte)"
+
+
+def binary_at(data: bytes) -> int | None:
+    """Where ``data`` shows it is no text (its first NUL byte, outside UTF-16), or None; the
+    first bytes of a file tell it as well as the whole, so a batch asks its head first.
+
+    >>> binary_at(b"PK" + bytes([3, 4, 0])), binary_at("好".encode("utf-16"))
+    (4, None)
+    """
+    nul = data.find(b"\x00")
+    return nul if nul >= 0 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+
+
 def decode(data: bytes, *, source: str | None = None) -> str:
     """The text in ``data``, or a ``DecodeError`` naming the byte where it stops being text.
 
     >>> decode("好".encode("gb18030") * 8)
     '好好好好好好好好'
     """
-    nul = data.find(b"\x00")
-    if nul >= 0 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise DecodeError("binary data, not text (a NUL byte)", source=source, where=f"byte {nul}")
+    nul = binary_at(data)
+    if nul is not None:
+        raise DecodeError(BINARY, source=source, where=f"byte {nul}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
