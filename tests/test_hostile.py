@@ -90,11 +90,13 @@ def test_h4_lone_surrogates_are_an_input_error(tmp_path, doc):
 
 
 def test_h5_deep_html_nesting_is_bounded():
-    nested = '<div class="quote"><blockquote>' * 20_000 + "x" + "</blockquote></div>" * 20_000
+    nested = '<div class="quote"><blockquote>' * 100_000 + "x" + "</blockquote></div>" * 100_000
     page = ('<html><body><table id="pid1"><tr><td><cite><a>甲</a></cite>'
             f'<div id="postmessage_1">{nested}</div></td></tr></table></body></html>')
     with guard():
         clean_text(page)
+    with guard():  # unclosed, as the report's second page
+        clean_text(page.replace("</blockquote></div>", ""))
 
 
 def test_h6_many_short_copies_with_noise_in_one_post():
@@ -102,6 +104,10 @@ def test_h6_many_short_copies_with_noise_in_one_post():
     with guard():
         result = clean_thread([{"id": "1", "text": sentence}, {"id": "2", "text": ("{:5_108:}" + sentence) * 8_000}])
     assert result.posts[1].text  # 25 characters a repeat: under min_copy_chars, its own words
+    longer = "这一句话足够长，有四十个字左右，所以会被当成复制的内容，被人一遍遍地重复着。"
+    with guard():  # long enough to be copies: 16,000 of them in one post
+        result = clean_thread([{"id": "1", "text": longer}, {"id": "2", "text": ("{:5_108:}" + longer) * 16_000}])
+    assert len(result.posts[1].quotes) == 16_000
 
 
 def test_h7_a_digit_newer_than_the_unicode_tables():

@@ -68,8 +68,22 @@ def own_pieces(region: Region) -> tuple[list[Piece], list[tuple[int, int]]]:
         return read_pieces(raw, region.start, region.end, region.noise), []
     quotes = sorted((c.start, c.end) for c in region.copies)
     quote_spans = [Span(a, b, "quote") for a, b in quotes]
-    loose = [s for s in region.noise if not any(a <= s.start and s.end <= b for a, b in quotes)]
-    return read_pieces(raw, region.start, region.end, loose + quote_spans), quotes
+    return read_pieces(raw, region.start, region.end, _outside(region.noise, quotes) + quote_spans), quotes
+
+
+def _outside(noise: list[Span], quotes: list[tuple[int, int]]) -> list[Span]:
+    """The noise spans no quote holds whole, in one walk of both (each sorted; quotes disjoint).
+
+    >>> [(s.start, s.end) for s in _outside([Span(0, 2, "x"), Span(5, 6, "x"), Span(9, 12, "x")], [(4, 10)])]
+    [(0, 2), (9, 12)]
+    """
+    out, q = [], 0
+    for span in sorted(noise):
+        while q < len(quotes) and quotes[q][1] <= span.start:
+            q += 1  # quotes that end before this span cannot hold it, nor any later one
+        if not (q < len(quotes) and quotes[q][0] <= span.start and span.end <= quotes[q][1]):
+            out.append(span)
+    return out
 
 
 def place_copies(regions: list[Region], copies: list[Copy], stream: Stream) -> None:
