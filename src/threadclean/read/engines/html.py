@@ -21,10 +21,11 @@ MAX_DEPTH = 1000
 # A start or end tag: "<div class=x>", "</blockquote>", "<br/>" (possessive: one pass over a page).
 _TAG = regex.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*+)[^<>]*+>")
 # Elements that never hold others, or whose end tag may be left out: they add no depth.
-_NO_DEPTH = frozenset(
-    "area base br col embed hr img input link meta param source track wbr keygen "
-    "p li dt dd tr td th option optgroup thead tbody tfoot colgroup caption rt rp html head body".split()
-)
+_NO_DEPTH = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup",
+    "caption", "rt", "rp", "html", "head", "body",
+})
 
 
 def parser(text: str) -> Any:
