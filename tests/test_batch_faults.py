@@ -156,3 +156,24 @@ def test_two_batches_on_one_output_folder(archive, tmp_path):
     assert b"in use by another batch" in (second.stderr.read() if second.stderr else b"")
     assert first.wait(timeout=_GUARD) == 0
     assert len(lines_of(tmp_path / "out")) == 400
+
+
+def test_ctrl_c_stops_within_seconds_exit_130_and_resumes(archive, tmp_path):
+    src, expected = archive
+    proc = _batch(src, tmp_path / "out")
+    _until_shards(tmp_path / "out", 2)
+    tree = _workers_of(proc, 2)
+    assert not (tmp_path / "out" / "report.json").exists(), "the batch finished before it could be stopped"
+    os.kill(proc.pid, signal.SIGINT)  # what Ctrl-C sends (to the main process: workers ignore it)
+    sent = time.monotonic()
+    assert proc.wait(timeout=30) == 130
+    assert time.monotonic() - sent < 3
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert "rerun with --resume" in stderr and "Traceback" not in stderr, stderr
+    deadline = time.monotonic() + 10
+    while _alive(tree) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(tree)
+    resumed = _batch(src, tmp_path / "out", "--resume")
+    assert resumed.wait(timeout=_GUARD) == 0
+    assert shards(tmp_path / "out") == expected

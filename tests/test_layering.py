@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "perf": set(),
     "config": {"errors"},
     "layout": {"patterns", "result"},  # result for its type only
-    "result": {"perf", "spans", "layout"},
+    "result": {"perf", "spans", "layout", "patterns"},
     "rebuild": {"errors"},
     "attributions": {"spans"},
     "read": {"errors", "patterns", "spans", "config", "layout", "attributions"},  # stage 1: knows no later stage

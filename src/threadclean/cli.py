@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import sys
@@ -34,8 +35,43 @@ def _fail(message: str, debug: bool) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="threadclean")
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by SIGINT
+
+
+class _Commands(click.Group):
+    """click's group with threadclean's one error style: every usage error (an unknown option, a
+    file that cannot be opened) is one ``threadclean: error: ...`` line and exit 2, and Ctrl-C is
+    exit 130, never click's three-line usage block, ``Aborted!`` and exit 1."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as e:
+            where = f" (see 'threadclean {e.ctx.info_name} --help')" if e.ctx and e.ctx.parent else \
+                " (see 'threadclean --help')"
+            click.echo(f"threadclean: error: {e.format_message()}{where}", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as e:  # a file click could not open or write
+            click.echo(f"threadclean: error: {e.format_message()}", err=True)
+            sys.exit(EXIT_USAGE)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("threadclean: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+_EXAMPLES = """\b
+Examples:
+  threadclean clean thread.html                  the cleaned thread, in threadclean's text layout
+  threadclean clean --format posts dump.md       one JSON line per post, for a corpus
+  threadclean show thread.json -o report.html    what cleaning did, as a page to review
+  threadclean batch dumps/ -o out/               a whole archive, into JSON Lines shards
+"""
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EXAMPLES)
+@click.version_option(__version__, "-V", "--version", prog_name="threadclean")
 def cli() -> None:
     """Clean scraped forum threads: strip noise, collapse repeated quotes."""
 
@@ -57,17 +93,18 @@ def _cleaning_options(command: Callable[..., None]) -> Callable[..., None]:
         command(*args, config=config, reading=reading, debug=debug, **kwargs)
 
     for option in reversed([
-        click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
-                     help="How to read the input: told from the text by default."),
+        click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", metavar="FORMAT",
+                     help=f"How to read the input (default: told from the text): {', '.join(INPUT_FORMATS)}."),
         click.option("--engine", type=click.Choice(["auto", "none", *engine_names()]), default="auto",
-                     show_default=True, help="The engine whose rules read JSON posts' bodies (none: no engine's)."),
+                     metavar="ENGINE", help="The engine whose rules read JSON posts' bodies (default auto; none: "
+                     "no engine's): any engine of --input-format."),
         click.option("--dialect", type=click.Choice(["auto", *DIALECTS, "none"]), default="auto", show_default=True,
                      help="The markup the bodies are written in: told from them by default."),
         click.option("--min-copy-chars", type=int, default=_DEFAULT.min_copy_chars, show_default=True,
                      help="Shortest unmarked repeat (non-space characters) that is collapsed."),
         click.option("--no-collapse", is_flag=True, help="Only strip noise; leave repeated passages in place."),
-        click.option("--skip", multiple=True, type=click.Choice(NOISE_KINDS),
-                     help="A noise kind not to detect (repeatable)."),
+        click.option("--skip", multiple=True, type=click.Choice(NOISE_KINDS), metavar="KIND",
+                     help=f"A noise kind not to detect (repeatable): {', '.join(NOISE_KINDS)}."),
         click.option("--max-post-chars", type=int, default=_DEFAULT.max_post_chars, show_default=True,
                      help="A longer post (a line, in a flat dump) is not searched for repeats, only cleaned of noise."),
         click.option("--max-thread-posts", type=int, default=_DEFAULT.max_thread_posts, show_default=True,
@@ -88,12 +125,31 @@ class Reading(NamedTuple):
     dialect: str | None
 
 
+def _terminal() -> bool:
+    """Whether stdin is a terminal (someone would wait on a silent prompt)."""
+    return sys.stdin.isatty()
+
+
+def _name(stream: IO[bytes]) -> str:
+    name = getattr(stream, "name", "-")
+    return "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
+
+
 def _read(inputs: Sequence[IO[bytes]], *, config: Config, reading: Reading, debug: bool) -> tuple[CleanResult, str]:
     """One thread from a file or stdin, or from its pages in order; the result and its source's name."""
-    name = getattr(inputs[0], "name", "-")
-    first = "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
+    first = _name(inputs[0])
+    if first == "<stdin>" and _terminal():
+        click.echo("threadclean: reading a thread from the terminal (end it with Ctrl-D; or give a file)", err=True)
     try:
-        result = clean_file(list(inputs), input_format=reading.input_format, config=config, engine=reading.engine,
+        data = [stream.read() for stream in inputs]
+        empty = next((_name(s) for s, d in zip(inputs, data, strict=True) if not d.strip()), None)
+        if empty is not None:  # as batch says it: no thread to clean
+            _fail(f"{empty}: empty input, no thread in it", debug)
+        named = []
+        for stream, blob in zip(inputs, data, strict=True):
+            named.append(io.BytesIO(blob))
+            named[-1].name = _name(stream)  # what errors and offsets call it
+        result = clean_file(named, input_format=reading.input_format, config=config, engine=reading.engine,
                             dialect=reading.dialect)
     except ThreadcleanError as e:
         _fail(str(e), debug)
@@ -104,50 +160,105 @@ def _read(inputs: Sequence[IO[bytes]], *, config: Config, reading: Reading, debu
     return result, first
 
 
-@cli.command()
+def _check_output(output: str | None, inputs: Sequence[IO[bytes]], debug: bool) -> None:
+    """Refuse, before any work, an output that is a folder or an input (writing over an input
+    would lose the result along with what it came from)."""
+    if not output or output == "-" or not os.path.exists(output):
+        return
+    if os.path.isdir(output):
+        _fail(f"{output}: is a folder; give a file name", debug)
+    for stream in inputs:
+        name = _name(stream)
+        if name != "<stdin>" and os.path.exists(name) and os.path.samefile(name, output):
+            _fail(f"{output}: is an input; write the result somewhere else", debug)
+
+
+_PAGES_HELP = "The INPUTS are the pages of one thread, in order (without it, each INPUT is a thread)."
+
+
+@cli.command(epilog="""\b
+Examples:
+  threadclean clean thread.md > cleaned.txt
+  threadclean clean --format json page.html -o page.json
+  threadclean clean --format posts dumps/*.md > posts.jsonl     several threads, one post a line
+  threadclean clean --pages t-p1.html t-p2.html                 one thread saved as two pages
+""")
 @click.argument("inputs", type=click.File("rb"), nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: the cleaned thread in threadclean's layout; json: the threadclean/1 document.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "posts"]), default=None,
+              help="text (one thread's default): threadclean's re-readable layout; json (several threads' "
+                   "default): the threadclean/1 document, one a line; posts: one JSON line per post, its own "
+                   "words, author, ISO time and quotes.")
+@click.option("--pages", "as_pages", is_flag=True, help=_PAGES_HELP)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="Where to write the result (default: stdout).")
 @_cleaning_options
-def clean(inputs: tuple[IO[bytes], ...], fmt: str, output: IO[str], config: Config, reading: Reading,
-          debug: bool) -> None:
-    """Clean one thread: a flat text dump, a dump or page format, a JSON thread or JSON Lines of
-    posts (- or nothing for stdin). Several INPUTS are the pages of one thread, in order."""
+def clean(inputs: tuple[IO[bytes], ...], fmt: str | None, as_pages: bool, output: IO[str], config: Config,
+          reading: Reading, debug: bool) -> None:
+    """Clean threads: a flat text dump, a dump or page format, a JSON thread or JSON Lines of
+    posts (- or nothing for stdin). Several INPUTS are several threads, unless --pages."""
     streams: tuple[IO[bytes], ...] = inputs or (sys.stdin.buffer,)
-    result, _ = _read(streams, config=config, reading=reading, debug=debug)
-    if fmt == "json":
-        output.write(json.dumps(result.to_dict(), ensure_ascii=False))
-        output.write("\n")
-    else:
-        output.write(result.render())
+    _check_output(getattr(output, "name", None), streams, debug)
+    threads = [streams] if as_pages or len(streams) == 1 else [(stream,) for stream in streams]
+    fmt = fmt or ("text" if len(threads) == 1 else "json")
+    if fmt == "text" and len(threads) > 1:
+        _fail("several threads do not make one text layout: give --format json or posts (JSON Lines), "
+              "or --pages if they are the pages of one thread", debug)
+    for pages in threads:
+        result, source = _read(pages, config=config, reading=reading, debug=debug)
+        if fmt == "posts":
+            thread = result.id or (source if len(threads) > 1 or source != "<stdin>" else None)
+            output.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in result.post_records(thread=thread))
+        elif fmt == "json":
+            doc = result.to_dict()
+            if len(threads) > 1:
+                doc = {"path": source, **doc}
+            output.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        else:
+            output.write(result.render())
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Examples:
+  threadclean show thread.html                    writes report.html
+  threadclean show thread.json -o - | less        the page on stdout
+  threadclean show --pages p1.html p2.html --open
+""")
 @click.argument("inputs", type=click.File("rb"), nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="report.html", show_default=True,
-              help="Where to write the page.")
+@click.option("-o", "--output", default="report.html", show_default=True,
+              help="Where to write the page (- for stdout).")
+@click.option("--pages", "as_pages", is_flag=True, help=_PAGES_HELP)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
 @click.option("--page-size", type=click.IntRange(min=1), default=PAGE_SIZE, show_default=True,
               help="Posts drawn at a time in the page (longer threads are paged).")
 @_cleaning_options
-def show(inputs: tuple[IO[bytes], ...], output: str, open_page: bool, page_size: int, config: Config,
+def show(inputs: tuple[IO[bytes], ...], output: str, as_pages: bool, open_page: bool, page_size: int, config: Config,
          reading: Reading, debug: bool) -> None:
     """Write one self-contained HTML page showing what cleaning a thread did: noise marked by kind,
-    each collapsed copy linked to where its words first appeared. Several INPUTS are pages of one thread."""
+    each collapsed copy linked to where its words first appeared."""
+    if len(inputs) > 1 and not as_pages:
+        _fail("show draws one thread: give one INPUT, or --pages if these are the pages of one thread", debug)
+    _check_output(output, inputs, debug)
     result, source = _read(inputs, config=config, reading=reading, debug=debug)
     page = render_report(result, page_size=page_size, source=source)
+    if output == "-":
+        click.echo(page, nl=False)
+        return
     try:
         with open(output, "w", encoding="utf-8") as f:
             f.write(page)
     except OSError as e:
         _fail(f"{output}: {e.strerror or e}", debug)
+    click.echo(f"threadclean: wrote {output} ({result.stats.posts:,} posts)", err=True)
     if open_page:
         webbrowser.open(Path(output).resolve().as_uri())
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Examples:
+  threadclean batch dumps/ -o out/                       every thread under dumps/, JSON Lines shards
+  threadclean batch dumps/ -o out/ --resume              go on after a stop (Ctrl-C, a crash, a kill)
+  threadclean batch a.jsonl.gz b/ -o out/ --format parquet --report-dir out/html
+""")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for the shards and report.json (created if missing).")
@@ -185,18 +296,40 @@ def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tupl
             shard_size=shard_size, output_format=output_format, compress=compress, workers=workers,
             report_dir=report_dir, max_thread_bytes=max_thread_mb << 20,
         )
+        missing = [s for s in sources if s != "-" and not os.path.exists(s)]
+        if missing:
+            _fail(f"{missing[0]}: no such file or folder", debug)
         os.makedirs(output, exist_ok=True)
         report = clean_archive(sources, output, config=config, batch=options, resume=resume, progress=show,
                                stdin=sys.stdin.buffer)
     except (ThreadcleanError, OSError, regex.error) as e:
         _fail(str(e), debug)
         return
+    except KeyboardInterrupt:  # the finished shards stand; the one being written is dropped
+        if show is not None:
+            show.close()
+            show = None
+        click.echo(f"threadclean: interrupted: rerun with --resume to continue into {output}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
         if show is not None:
             show.close()
+    for line in _page_groups(report):
+        click.echo(line, err=True)
     if not quiet:
         click.echo(_table(report, output))
     sys.exit(EXIT_PARTIAL if strict and report.failed else EXIT_OK)
+
+
+def _page_groups(report: ArchiveReport) -> list[str]:
+    """One line on the multi-page threads the file names made, so a wrong grouping shows."""
+    if not report.paged:
+        return []
+    example = report.paged_examples[0] if report.paged_examples else {"id": "?", "pages": []}
+    pages = [os.path.basename(p) for p in example["pages"]]
+    shown = ", ".join(pages[:3]) + (", ..." if len(pages) > 3 else "")
+    return [f"threadclean: {report.paged:,} threads read from several files grouped by name, such as "
+            f"{example['id']} ({shown}); --pages none reads every file alone"]
 
 
 class _Progress:

@@ -154,8 +154,9 @@ DEFAULT_PAGES = (
     r"(?P<thread>[0-9]+)-(?P<page>[0-9]{1,4})(?:\[.*\])?",
     # Discuz static pages: thread-1234-2-1 (tid, page, page of the forum list)
     r"thread-(?P<thread>[0-9]+)-(?P<page>[0-9]{1,4})-[0-9]+",
-    # saved pages named by hand or by scrapers: topic_page2, topic-p3, topic.page-4
-    r"(?P<thread>.+?)[-_. ]?(?:page|p)[-_=]?(?P<page>[0-9]{1,4})",
+    # saved pages named by hand or by scrapers: topic_page2, topic-p3, topic.page-4, topic page 5; a
+    # separator must stand before the page word, or "top10" and "top20" would be pages of "to"
+    r"(?P<thread>.+?)[-_. ](?:page|p)[-_= ]?(?P<page>[0-9]{1,4})",
 )
 #: The most worker processes a batch starts (more than the machine's cores only waits on them).
 MAX_WORKERS = 256

@@ -107,6 +107,45 @@ COPY_BUTTON = regex.compile(r"\[复制链接\]|(?<![^\r\n])[ \t]*+复制代码[ 
 MOVE_NOTE = regex.compile(rf"本主题由 ?[^\n]{{1,40}}? ?于 {DATE_TIME} 移动")
 
 
+# Post times as forums print them, beyond Discuz's: "Sep 20, 2012 11:16" (phpBB, vBulletin),
+# "20 Sep 2012 11:16", "2012-09-20 11:16:05", "2012/09/20 11:16", "Thu Sep 20, 2012 11:16 am".
+_TIME_FORMATS = ("%b %d, %Y %H:%M", "%b %d, %Y %I:%M %p", "%a %b %d, %Y %H:%M", "%a %b %d, %Y %I:%M %p",
+                 "%d %b %Y %H:%M", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%B %d, %Y %H:%M", "%B %d, %Y, %I:%M %p",
+                 "%d.%m.%Y %H:%M", "%Y-%m-%d")
+# An ISO 8601 time already: "2024-01-01", "2024-01-01T10:00", "2024-01-01T10:00:00.5+08:00".
+_ISO = regex.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
+
+
+def iso_time(stamp: str | None) -> str | None:
+    """A post's time as ISO 8601 where it can be read, else None (the raw form is kept beside it).
+
+    >>> iso_time("2013-7-11 11:01"), iso_time("Sep 20, 2012 11:16"), iso_time("昨天 10:00")
+    ('2013-07-11T11:01', '2012-09-20T11:16', None)
+    """
+    if not stamp or not stamp.strip():
+        return None
+    text = " ".join(stamp.split())
+    if _ISO.fullmatch(text):
+        return text
+    if DATE_TIME_ONLY.fullmatch(text):
+        return parse_time(text)
+    from datetime import datetime
+    from email.utils import parsedate_to_datetime
+
+    for fmt in _TIME_FORMATS:
+        try:
+            when = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return when.isoformat(timespec="minutes") if fmt != "%Y-%m-%d" else when.date().isoformat()
+    try:  # a mail's Date: "Mon, 1 Jan 2024 10:00:00 +0000"
+        return parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def parse_time(stamp: str) -> str:
     """A Discuz time as ISO 8601 (``2013-7-11 11:01`` to ``2013-07-11T11:01``); other text as is.
 

@@ -198,8 +198,11 @@ class CleanResult:
 
     @property
     def text(self) -> str:
-        """The own words of every post, one post per paragraph."""
-        return "\n\n".join(p.text.strip() for p in self.posts if p.text.strip())
+        """The own words of every post, one post per paragraph, tidied as ``post_records`` gives
+        them (a Parquet shard's ``text`` column is this)."""
+        from .layout import tidy
+
+        return "\n\n".join(t for t in (tidy(p.text) for p in self.posts) if t)
 
     def to_dict(self) -> dict[str, Any]:
         with collector_paused():  # a dict and lists per post and per removal, and no cycles
@@ -213,6 +216,19 @@ class CleanResult:
                 "stats": self.stats.to_dict(),
                 **({"warnings": list(self.warnings)} if self.warnings else {}),
             }
+
+    def post_records(self, *, thread: str | None = None) -> list[dict[str, Any]]:
+        """One record per post, for a corpus: the thread's id (``thread`` or the result's), the
+        post's id, author, time (ISO 8601 where it can be read; ``time_raw`` as the forum wrote
+        it), its own words (paragraphs kept, runs of blank lines and edge white space trimmed:
+        the text layout's form without its markers), and its quotes as ``{post, author}``."""
+        from .layout import tidy
+        from .patterns import iso_time
+
+        return [{"thread": thread if thread is not None else self.id, "post": p.id, "author": p.author,
+                 "time": iso_time(p.time), "time_raw": p.time, "text": tidy(p.text),
+                 "quotes": [{"post": q.post, "author": q.author} for q in p.quotes]}
+                for p in self.posts]
 
     def render(self) -> str:
         """The thread in threadclean's re-readable text layout."""

@@ -54,6 +54,8 @@ class ArchiveReport:
     chars_quoted: int = 0
     removed: dict[str, dict[str, int]] = field(default_factory=dict)
     readers: dict[str, int] = field(default_factory=dict)  # threads by what read them: an engine, "generic", ...
+    paged: int = 0  # threads read from several files their names grouped
+    paged_examples: list[dict[str, Any]] = field(default_factory=list)  # the first few, with their pages
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)  # threads partly left out of the repeat search
     shards: list[str] = field(default_factory=list)

@@ -18,6 +18,8 @@ from ..result import Stats
 from .shards import write_atomic
 from .sources import Job, read_all, shown
 
+_EXAMPLES = 3  # multi-page threads named in a report
+
 
 @dataclass
 class Tally:
@@ -33,6 +35,8 @@ class Tally:
     warnings: list[dict[str, Any]] = field(default_factory=list)  # threads partly left out of the repeat search
     pages: list[dict[str, Any]] = field(default_factory=list)  # the HTML report pages written
     readers: dict[str, int] = field(default_factory=dict)  # threads by what read them (an engine, "generic", ...)
+    paged: int = 0  # threads read from several files, grouped by their names
+    paged_examples: list[dict[str, Any]] = field(default_factory=list)  # the first few: id and pages
 
     def add(self, other: Tally) -> None:
         self.threads += other.threads
@@ -43,6 +47,8 @@ class Tally:
         self.errors += other.errors
         self.warnings += other.warnings
         self.pages += other.pages
+        self.paged += other.paged
+        self.paged_examples = (self.paged_examples + other.paged_examples)[:_EXAMPLES]
         for name, n in other.readers.items():
             self.readers[name] = self.readers.get(name, 0) + n
         self.readers = dict(sorted(self.readers.items()))
@@ -52,13 +58,15 @@ class Tally:
         counts.pop("not_searched", None)  # warnings say it per thread
         return {"threads": self.threads, "failed": self.failed, "bytes_in": self.bytes_in,
                 "bytes_out": self.bytes_out, **counts, "readers": self.readers, "errors": self.errors,
-                "warnings": self.warnings, "pages": self.pages}
+                "warnings": self.warnings, "pages": self.pages, "paged": self.paged,
+                "paged_examples": self.paged_examples}
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Tally:
         return cls(doc.get("threads", 0), doc.get("failed", 0), doc.get("bytes_in", 0), doc.get("bytes_out", 0),
                    Stats.from_dict(doc), list(doc.get("errors", [])), list(doc.get("warnings", [])),
-                   list(doc.get("pages", [])), dict(doc.get("readers", {})))
+                   list(doc.get("pages", [])), dict(doc.get("readers", {})), doc.get("paged", 0),
+                   list(doc.get("paged_examples", [])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +123,12 @@ def clean_job(
     if output_format == "parquet":
         row = {"path": path, "id": thread_id, "title": result.title, "reader": result.reader, "posts": stats.posts,
                "chars_in": stats.chars_in, "chars_out": stats.chars_out,
-               "text": "\n\n".join(p.text for p in result.posts), "result": line}
+               "text": result.text, "result": line}
     tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1, stats=stats,
                   readers={result.reader or "posts": 1})
     tally.warnings += [{"path": path, "id": thread_id, "warning": w} for w in result.warnings]
+    if len(job.pages) > 1:
+        tally.paged, tally.paged_examples = 1, [{"id": thread_id, "pages": out["pages"]}]
     if report_dir:
         name = f"{job.index:08d}.html"
         write_atomic(os.path.join(report_dir, name), render_report(doc, source=path).encode("utf-8"))
