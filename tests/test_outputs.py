@@ -88,3 +88,37 @@ def test_the_parquet_text_and_the_results_text_agree(tmp_path):
         key = Path(path).name.split("-")[0]  # a Stage1st thread's pages: 100-01[...].md, 100-02[...].md
         pages = sorted(str(p) for p in Path(path).parent.glob(f"{key}-*"))
         assert text == clean_file(pages).text, path
+
+
+def test_iter_threads_yields_what_a_batch_writes(tmp_path):
+    from threadclean import clean_archive, iter_threads
+    from threadclean.batch import BatchConfig
+
+    src = tmp_path / "src"
+    src.mkdir()
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "batch"
+    for path in fixtures.rglob("*"):
+        if path.is_file():
+            (src / path.name).write_bytes(path.read_bytes())
+    (src / "zz-broken.json").write_text('{"posts": [', encoding="utf-8")
+    got = list(iter_threads(str(src)))
+    clean_archive([str(src)], str(tmp_path / "out"), batch=BatchConfig(workers=1))
+    lines = [json.loads(x) for p in sorted((tmp_path / "out").glob("part-*.jsonl")) for x in p.read_text().splitlines()]
+    ok = [t for t in got if t.result is not None]
+    assert [(t.path, t.id) for t in ok] == [(x["path"], x["id"]) for x in lines]
+    assert all(t.result.to_dict()["posts"] == x["posts"] for t, x in zip(ok, lines, strict=True))
+    (bad,) = [t for t in got if t.result is None]
+    assert bad.path.endswith("zz-broken.json") and "line 1" in (bad.error or "")
+    assert any(len(t.pages) == 2 for t in ok)  # a Stage1st thread's two pages, as one
+
+
+@pytest.mark.parametrize("folder", ["stage1st-md", "1984bbs-md", "phpbb-html", "discourse-md", "mailman-digest"])
+def test_post_times_are_iso_where_they_can_be_read(folder):
+    import re
+
+    paths = [p for p in sorted(shared_path("realdata", folder).iterdir()) if not p.name.endswith(".gold.json")]
+    times = [p for path in paths for p in clean_file(path).to_dict()["posts"] if p["time"]]
+    assert times
+    iso = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}.*)?$")
+    assert all(p["time_iso"] is None or iso.match(p["time_iso"]) for p in times)
+    assert sum(p["time_iso"] is not None for p in times) >= 0.9 * len(times), [p["time"] for p in times][:5]

@@ -11,9 +11,10 @@ repeated passage into a reference to its first appearance.
 
 from importlib import metadata as _metadata
 
-from .batch import clean_archive
+from .batch import clean_archive, iter_threads
 from .config import NOISE_KINDS, Config
 from .errors import (
+    ArgumentError,
     BatchStateError,
     ConfigError,
     DecodeError,
@@ -33,6 +34,7 @@ except _metadata.PackageNotFoundError:  # run from a source tree that was never 
 
 __all__ = [
     "NOISE_KINDS",
+    "ArgumentError",
     "BatchStateError",
     "CleanResult",
     "Config",
@@ -50,5 +52,6 @@ __all__ = [
     "clean_pages",
     "clean_text",
     "clean_thread",
+    "iter_threads",
     "rebuild",
 ]

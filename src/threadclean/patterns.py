@@ -7,6 +7,8 @@ catastrophically (tests/test_patterns.py runs each on adversarial strings).
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 # "2013-7-11 11:01", "2024-12-13 09:17", "2010-1-20 17:09:33": Discuz's post time.
@@ -118,6 +120,11 @@ _ISO = regex.compile(
 )
 
 
+# what a time strptime could read holds: a month's name, or a date's slash or dot
+_TIME_WORTH_TRYING = regex.compile(r"[A-Za-z]{3}|[0-9][/.][0-9]")
+
+
+@functools.lru_cache(maxsize=4096)
 def iso_time(stamp: str | None) -> str | None:
     """A post's time as ISO 8601 where it can be read, else None (the raw form is kept beside it).
 
@@ -131,6 +138,8 @@ def iso_time(stamp: str | None) -> str | None:
         return text
     if DATE_TIME_ONLY.fullmatch(text):
         return parse_time(text)
+    if not _TIME_WORTH_TRYING.search(text):
+        return None
     from datetime import datetime
     from email.utils import parsedate_to_datetime
 

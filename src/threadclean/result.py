@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .patterns import iso_time
 from .perf import collector_paused
 from .spans import QuoteHeader
 
@@ -117,6 +118,7 @@ class Post:
             "id": self.id,
             "author": self.author,
             "time": self.time,
+            "time_iso": iso_time(self.time),  # None where it cannot be read
             "text": self.text,
             "origin": self.origin.to_dict(),
             "quotes": [q.to_dict() for q in self.quotes],

@@ -12,19 +12,20 @@ import dataclasses
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
 from ..config import BatchConfig, Config
 from ..errors import BatchStateError, ConfigError
 from ..report import render_index
-from .jobs import Tally
+from ..result import CleanResult
+from .jobs import JobFailed, Tally, clean_one
 from .shards import STATE, ShardWriter, lock_output, read_json, shard_name, write_atomic
-from .sources import list_files, list_jobs, listing_key, total_bytes
+from .sources import list_files, list_jobs, listing_key, shown, total_bytes
 from .workers import run_jobs
 
-__all__ = ["ArchiveReport", "BatchConfig", "BatchProgress", "clean_archive"]
+__all__ = ["ArchiveReport", "BatchConfig", "BatchProgress", "ThreadOutcome", "clean_archive", "iter_threads"]
 
 
 
@@ -70,6 +71,47 @@ class ArchiveReport:
     def of(cls, tally: Tally, **rest: Any) -> ArchiveReport:
         figures = {k: v for k, v in tally.to_dict().items() if k != "pages"}
         return cls(**figures, **rest)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadOutcome:
+    """One thread of an archive as ``iter_threads`` gives it: where it came from, and its result
+    or why there is none."""
+
+    path: str
+    id: str
+    result: CleanResult | None
+    error: str | None = None
+    pages: tuple[str, ...] = ()
+
+
+def iter_threads(
+    sources: Sequence[str] | str, *, config: Config | None = None, batch: BatchConfig | None = None,
+) -> Iterator[ThreadOutcome]:
+    """Every thread under ``sources`` (folders, files, JSON Lines of threads, compressed or not),
+    cleaned one by one in this process and yielded as it is done, in the order ``clean_archive``
+    writes them: for a notebook or a ``datasets`` map. Nothing is written; a file or thread that
+    cannot be read is yielded with its ``error`` (and no result), never raised.
+
+    >>> from pathlib import Path
+    >>> [(Path(t.path).name, t.id, len(t.result.posts)) for t in iter_threads("fixtures/batch/threads.jsonl")][:2]
+    [('threads.jsonl', 't1', 2), ('threads.jsonl', 't2', 2)]
+    """
+    sources = [sources] if isinstance(sources, str) else list(sources)
+    if not all(isinstance(s, str) for s in sources):
+        raise ConfigError(f"sources: give paths, not {sources!r}")
+    config = _given(config, Config, "config")
+    batch = _given(batch, BatchConfig, "batch")
+    files = list(list_files(sources, glob=batch.glob, exclude=batch.exclude))
+    for job in list_jobs(files, pages=batch.pages, limit=batch.max_thread_bytes):
+        pages = tuple(shown(p) for p in job.pages) if len(job.pages) > 1 else ()
+        try:
+            result, _ = clean_one(job, config=config, input_format=batch.input_format, engine=batch.engine,
+                                  dialect=batch.dialect, limit=batch.max_thread_bytes)
+        except JobFailed as e:
+            yield ThreadOutcome(shown(job.path), job.id, None, e.reason, pages)
+            continue
+        yield ThreadOutcome(shown(job.path), result.id or job.id, result, None, pages)
 
 
 def clean_archive(

@@ -14,7 +14,7 @@ from ..errors import InputError, ThreadcleanError
 from ..pipeline import clean_read
 from ..read import read_bytes
 from ..report import render_report
-from ..result import Stats
+from ..result import CleanResult, Stats
 from .shards import write_atomic
 from .sources import Job, read_all, shown
 
@@ -84,32 +84,11 @@ def clean_job(
     output_format: str = "jsonl", report_dir: str | None = None, limit: int = MAX_THREAD_BYTES
 ) -> Outcome:
     """One thread of an archive cleaned into its output line, or the error that stopped it."""
-    if job.error is not None:
-        return failed(job, job.error)
     try:
-        if job.line is not None:
-            threads = [read_bytes(job.line, source=shown(job.path), input_format="json", engine=engine,
-                                  dialect=dialect)]
-            bytes_in, names = len(job.line), [shown(job.path)]
-        else:
-            blobs = [job.data] if job.data is not None else _read_pages(job.pages, limit)
-            names = [shown(page) for page in job.pages] or [shown(job.path)]
-            empty = [n for b, n in zip(blobs, names, strict=True) if not (b or b"").strip()]
-            if empty:
-                return failed(job, "empty file, no thread in it" if len(names) == 1 else f"{empty[0]} is empty")
-            threads = [read_bytes(b or b"", source=n, input_format=input_format, engine=engine, dialect=dialect)
-                       for b, n in zip(blobs, names, strict=True)]
-            bytes_in = sum(len(b or b"") for b in blobs)
-        result = clean_read(threads, names=names, config=config)
-    except InputError as e:
-        place = e.where if job.line is None else (f"line {job.line_no}" + (f", {e.where}" if e.where else ""))
-        return failed(job, f"{place}: {e.reason}" if place else e.reason)
-    except ThreadcleanError as e:  # an extra this file needs, a format forced on it that it is not in
-        return failed(job, str(e))
-    except (OSError, EOFError, ValueError) as e:
-        return failed(job, f"{type(e).__name__}: {e}")
-    except Exception as e:  # a bug, but one thread's: reported as such, and the batch goes on
-        return failed(job, f"internal error ({type(e).__name__}: {e}); please report it")
+        result, bytes_in = clean_one(job, config=config, input_format=input_format, engine=engine, dialect=dialect,
+                                     limit=limit)
+    except JobFailed as e:
+        return failed(job, e.reason)
     doc = result.to_dict()
     thread_id = result.id or job.id
     path = shown(job.path)
@@ -137,6 +116,47 @@ def clean_job(
                             "posts": stats.posts, "chars_in": stats.chars_in, "chars_out": stats.chars_out,
                             "quotes": stats.quotes})
     return Outcome(job.index, line, row, tally)
+
+
+class JobFailed(Exception):
+    """A job that gave no thread, with the reason to report in its place."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def clean_one(job: Job, *, config: Config, input_format: str = "auto", engine: str | None = "auto",
+              dialect: str | None = "auto", limit: int = MAX_THREAD_BYTES) -> tuple[CleanResult, int]:
+    """A job's thread read and cleaned, and the bytes it held; ``JobFailed`` says why not."""
+    if job.error is not None:
+        raise JobFailed(job.error)
+    try:
+        if job.line is not None:
+            threads = [read_bytes(job.line, source=shown(job.path), input_format="json", engine=engine,
+                                  dialect=dialect)]
+            bytes_in, names = len(job.line), [shown(job.path)]
+        else:
+            blobs = [job.data] if job.data is not None else _read_pages(job.pages, limit)
+            names = [shown(page) for page in job.pages] or [shown(job.path)]
+            empty = [n for b, n in zip(blobs, names, strict=True) if not (b or b"").strip()]
+            if empty:
+                raise JobFailed("empty file, no thread in it" if len(names) == 1 else f"{empty[0]} is empty")
+            threads = [read_bytes(b or b"", source=n, input_format=input_format, engine=engine, dialect=dialect)
+                       for b, n in zip(blobs, names, strict=True)]
+            bytes_in = sum(len(b or b"") for b in blobs)
+        return clean_read(threads, names=names, config=config), bytes_in
+    except JobFailed:
+        raise
+    except InputError as e:
+        place = e.where if job.line is None else (f"line {job.line_no}" + (f", {e.where}" if e.where else ""))
+        raise JobFailed(f"{place}: {e.reason}" if place else e.reason) from None
+    except ThreadcleanError as e:  # an extra this file needs, a format forced on it that it is not in
+        raise JobFailed(str(e)) from None
+    except (OSError, EOFError, ValueError) as e:
+        raise JobFailed(f"{type(e).__name__}: {e}") from None
+    except Exception as e:  # a bug, but one thread's: reported as such, and the batch goes on
+        raise JobFailed(f"internal error ({type(e).__name__}: {e}); please report it") from None
 
 
 def _read_pages(pages: tuple[str, ...], limit: int) -> list[bytes]:
