@@ -5,6 +5,7 @@ noise kinds present, and a phone-wide window needs no sideways scrolling."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -78,10 +79,34 @@ def test_each_copy_links_its_first_appearance_and_each_kind_is_in_the_legend():
     n = sum(len(p.quotes) for p in result.posts)
     assert n > 10
     for k in range(n):
-        assert f'href="#c{k}"' in page and f'id="c{k}"' in page and f'href="#q{k}"' in page
+        assert f'href="#c{k}"' in page and f'id="c{k}"' in page
+    # each first appearance names every post that repeated it, once (at its first repeat)
+    badges = re.findall(r'<span class="quoted-by">repeated in (.*?)</span>', page)
+    assert badges and all(len(set(names)) == len(names) for names in (re.findall(r">#([^<]+)</a>", b) for b in badges))
+    quoting = {p.id for p in result.posts if any(q.source for q in p.quotes)}
+    assert quoting == {who for b in badges for who in re.findall(r">#([^<]+)</a>", b)}
     legend = page[page.index('id="legend"') : page.index("</ul>", page.index('id="legend"'))]
     for kind in result.stats.removed:
         assert f'data-kind="{kind}"' in legend
+    assert "quote of #N" in legend and "repeat of #N" in legend  # the forum's quotes and found repeats told apart
+    marked = sum(q.explicit for p in result.posts for q in p.quotes if q.source)
+    outside = sum(1 for p in result.posts for q in p.quotes if not q.source)
+    assert page.count('class="copy marked"') == marked + 1  # the legend's own sample too
+    assert page.count('class="copy found"') == n - marked - outside + 1
+
+
+def test_tooltips_read_entities_once_and_tiny_first_appearances_are_not_highlighted():
+    first = "他说&quot;这条路从北门进山，两个小时到观景台，路上有水&quot;，我觉得可以。"
+    result = clean_thread([{"id": "1", "text": first}, {"id": "2", "text": first + "\n同意"}], engine=None,
+                          dialect="html")
+    page = render_report(result)
+    title = re.search(r'class="copy [a-z]+" id="q0"[^>]* title="([^"]*)"', page).group(1)
+    assert "&amp;quot;" not in title and "&quot;这条路" in title  # one escape, for the attribute only
+    doc = result.to_dict()
+    source = doc["posts"][1]["quotes"][0]["source"]
+    source["end"] = source["start"] + 1  # a first appearance of one character
+    body = render_report(doc).split('<main id="thread">')[1]
+    assert 'class="canon"' not in body and 'id="c0"' in body  # not highlighted; its anchor stays
 
 
 def test_long_threads_are_paged_and_links_know_their_page():
@@ -217,3 +242,54 @@ def test_hostile_ids_and_fragments_leave_the_page_whole(browser, tmp_path, fragm
     assert browser.execute_script("return document.scripts.length") == 2
     assert browser.find_elements(By.CSS_SELECTOR, "#thread .post"), "no post drawn"
     assert _current_page(browser) == "1"
+
+
+# a thread written for these tests: a marked quote, an unmarked paste, markup and a smiley
+VIEWS_THREAD = [
+    {"id": "1", "author": "山风", "time": "2021-5-3 10:00",
+     "text": "周末走了北门那条线，<b>两个小时</b>到观景台，路上有两处补水点，风景很好。{:5_108:}\n"
+             "下山走南门更快，一个小时就能到停车场，但是台阶很多，膝盖不好的人要小心。"},
+    {"id": "2", "author": "白鹭", "time": "2021-5-3 10:20",
+     "text": '<blockquote><a href="forum.php?mod=redirect&amp;goto=findpost&amp;pid=1">山风 发表于 2021-5-3 10:00</a>\n'
+             "周末走了北门那条线，两个小时到观景台，路上有两处补水点，风景很好。</blockquote>\n"
+             "请问观景台附近有卖吃的吗？想带孩子一起去。"},
+    {"id": "3", "author": "青草", "time": "2021-5-3 11:05",
+     "text": "转一下楼主的经验：下山走南门更快，一个小时就能到停车场，但是台阶很多，膝盖不好的人要小心。\n"
+             '<a href="https://example.org/map">地图在这里</a>'},
+]
+
+
+def test_the_reports_views_in_a_browser(browser, tmp_path):
+    """The annotated view, the cleaned text and markup hidden, each switched on in Chromium and
+    photographed (into docs/ when THREADCLEAN_SCREENSHOTS=docs, as the committed images were)."""
+    import os
+
+    from selenium.webdriver.common.by import By
+
+    result = clean_thread(VIEWS_THREAD, engine="discuz-html")
+    assert {q.explicit for p in result.posts for q in p.quotes} == {True, False}
+    report = tmp_path / "views.html"
+    report.write_text(render_report(result, source="fixtures: a thread written for the tests"), encoding="utf-8")
+    shots = Path(__file__).resolve().parent.parent / "docs" if os.environ.get("THREADCLEAN_SCREENSHOTS") == "docs" \
+        else tmp_path
+    browser.set_window_size(900, 1000)
+    browser.get(report.as_uri())
+
+    def shown(selector: str) -> list[bool]:
+        return [e.is_displayed() for e in browser.find_elements(By.CSS_SELECTOR, selector)]
+
+    assert browser.find_element(By.CSS_SELECTOR, "article a.copy.marked .copy-label").text == "quote of #1"
+    assert browser.find_element(By.CSS_SELECTOR, "article a.copy.found .copy-label").text == "repeat of #1"
+    assert all(shown("del.noise")) and shown("del.noise")
+    browser.save_screenshot(str(shots / "report-view-annotated.png"))
+    browser.find_element(By.ID, "view-clean").click()
+    assert not any(shown("article del.noise"))  # the cleaned text: no noise, copies only their labels
+    assert all(shown("article .copy-label"))
+    assert browser.execute_script(
+        "return getComputedStyle(document.querySelector('article a.copy')).fontSize") == "0px"
+    browser.save_screenshot(str(shots / "report-view-cleaned.png"))
+    browser.find_element(By.ID, "view-clean").click()
+    browser.find_element(By.ID, "hide-markup").click()
+    assert not any(shown("article del.noise[data-kind='markup']")) and any(shown("article del.noise"))
+    browser.save_screenshot(str(shots / "report-view-no-markup.png"))
+    assert all((shots / f"report-view-{v}.png").stat().st_size > 10_000 for v in ("annotated", "cleaned", "no-markup"))

@@ -18,11 +18,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
+import regex
+
 from ..errors import ConfigError, FormatError
 from ..rebuild import document_of, rebuild
 
 PAGE_SIZE = 200  # posts drawn at a time
 _TOOLTIP_CHARS = 300  # of the quoted passage, in a copy's tooltip
+_MIN_CANON = 2  # a first appearance shorter than this is not highlighted (a lone character says nothing)
+_TAGS = regex.compile(r"<[^<>]*+>")  # a tag, for a tooltip that shows text
 
 # Each kind has a colour (Okabe-Ito, safe for colour-blind readers) and its name as a label.
 _COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#999999", "#F0E442"]
@@ -82,6 +86,7 @@ def _render(doc: Mapping[str, Any], inputs: dict[str | None, str], page_size: in
         f'<header class="summary"><h1>{html.escape(title)}</h1>',
         _figures(doc, source),
         _legend(doc, kinds),
+        _VIEWS,
         "</header>",
     ]
     if len(pages) == 1:
@@ -122,22 +127,57 @@ def _figures(doc: Mapping[str, Any], source: str | None) -> str:
     ]
     if source:
         rows.insert(0, ("input", source))
-    cells = "".join(f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd></div>" for k, v in rows)
+    cells = "".join(f'<div{" class=wide" if k == "input" else ""}><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>'
+                    "</div>" for k, v in rows)
     return f'<dl class="figures">{cells}</dl>'
+
+
+# What each kind is, as the legend says it (a reviewer should not need docs/noise.md open).
+KIND_MEANING = {
+    "bom": "the byte-order mark at a file's start",
+    "invisible": "characters no reader sees (zero-width spaces, soft hyphens, NUL)",
+    "jammer": "Discuz's anti-copy strings of random pairs",
+    "hidden-marker": "markers of hidden or paid content",
+    "smiley": "smiley codes such as {:soso_e121:}",
+    "quote-image": "the image that opens a quote",
+    "quote-truncation": "the ' ...' that marks a quote cut short",
+    "edit-note": "'last edited by' notes",
+    "quote-header": "who wrote a quote and when",
+    "markup": "tags and markup of the forum's page",
+    "signature": "the poster's signature",
+    "attachment": "attachment lines",
+    "moderation": "notices of moderators or of a post hidden",
+    "rating": "ratings and scores given to a post",
+    "quote-mark": "the '>' that marks a quoted line",
+    "chrome": "the forum's page around the posts",
+    "entity": "an HTML entity, read as its character",
+    "boilerplate": "lines repeated across the posts of a thread no engine knows",
+    "separator": "space between posts",
+}
 
 
 def _legend(doc: Mapping[str, Any], kinds: Sequence[str]) -> str:
     removed = doc.get("stats", {}).get("removed", {})
     items = [
         f'<li class="k-{_css_name(k)}"><del class="noise" data-kind="{html.escape(k)}">{html.escape(k)}</del> '
+        f'{html.escape(KIND_MEANING.get(k, "noise"))}: '
         f'{removed.get(k, {}).get("count", 0):,} × ({removed.get(k, {}).get("chars", 0):,} characters)</li>'
         for k in kinds
     ]
-    items.append('<li><a class="copy" data-kind="copy">copy</a> a collapsed repeat: follow it to where the words '
-                 "first appeared</li>")
+    items.append('<li><a class="copy marked"><span class="copy-label">quote of #N</span></a> a quote the forum '
+                 "marked, collapsed: follow it to where the words first appeared</li>")
+    items.append('<li><a class="copy found"><span class="copy-label">repeat of #N</span></a> a repeat threadclean '
+                 "found with no quote marking it (pasted or reposted)</li>")
     items.append('<li><span class="canon">first appearance</span> of words repeated later, with who repeated '
                  "them</li>")
     return f'<section class="legend" aria-label="legend"><h2>Legend</h2><ul id="legend">{"".join(items)}</ul></section>'
+
+
+_VIEWS = (
+    '<div class="views" role="group" aria-label="view">'
+    '<label><input type="checkbox" id="view-clean"> cleaned text only</label>'
+    '<label><input type="checkbox" id="hide-markup"> hide markup</label></div>'
+)
 
 
 def _post(
@@ -150,7 +190,8 @@ def _post(
     marks: list[tuple[int, int, str, Any]] = []
     marks += [(r["origin"]["start"], r["origin"]["end"], "noise", r["kind"]) for r in post.get("removed", [])]
     marks += [(q["origin"]["start"], q["origin"]["end"], "copy", q) for q in post.get("quotes", [])]
-    marks += [(a, b, "canon", (n, who)) for a, b, n, who in canon]
+    # a first appearance of one character is no passage to show (its anchor and badge stay)
+    marks += [(a, b, "canon", (n, who)) for a, b, n, who in canon if b - a >= _MIN_CANON]
     cuts = sorted({start, end, *(x for a, b, _, _ in marks for x in (a, b) if start <= x <= end)})
     out: list[str] = []
     open_copy: Any = None
@@ -198,20 +239,35 @@ def _post(
 def _copy_open(q: Mapping[str, Any], n: int, by_id: Mapping[str, Any]) -> str:
     if not q.get("source"):  # a quote of words whose post is not in the thread
         whose = q.get("author") or "someone"
-        tip = f"quote of {whose}, whose post is not in this thread\n" + q["text"][:_TOOLTIP_CHARS]
+        tip = f"quote of {whose}, whose post is not in this thread\n" + _readable(q["text"])[:_TOOLTIP_CHARS]
         return (f'<a class="copy outside" id="q{n}" data-similarity="0" title="{html.escape(tip)}">'
                 f'<span class="copy-label">quote of {html.escape(whose)} (not in this thread)</span>')
     src = by_id.get(q["post"], {})
     whose = src.get("author") or q.get("author") or ""
-    tip = (f"copy of #{q['post']}" + (f" by {whose}" if whose else "") + f", similarity {q['similarity']:.2f}"
-           + ("" if q.get("explicit") else ", unmarked") + "\n" + q["text"][:_TOOLTIP_CHARS])
-    return (f'<a class="copy" id="q{n}" href="#c{n}" data-post="{html.escape(q["post"])}" '
-            f'data-similarity="{q["similarity"]:.2f}" title="{html.escape(tip)}">'
-            f'<span class="copy-label">copy of #{html.escape(q["post"])}</span>')
+    marked = bool(q.get("explicit"))
+    label = f"{'quote' if marked else 'repeat'} of #{q['post']}"
+    tip = (label + (f" by {whose}" if whose else "") + f", similarity {q['similarity']:.2f}"
+           + ("" if marked else ", no quote marked it") + "\n" + _readable(q["text"])[:_TOOLTIP_CHARS])
+    return (f'<a class="copy {"marked" if marked else "found"}" id="q{n}" href="#c{n}" '
+            f'data-post="{html.escape(q["post"])}" data-similarity="{q["similarity"]:.2f}" title="{html.escape(tip)}">'
+            f'<span class="copy-label">{html.escape(label)}</span>')
+
+
+def _readable(text: str) -> str:
+    """A passage as a tooltip shows it: its entities read (an escaped ``&quot;`` is a quote mark,
+    not the six characters twice escaped) and its tags out.
+
+    >>> _readable('<a href="x">he said &quot;hi&quot;</a>')
+    'he said "hi"'
+    """
+    return html.unescape(_TAGS.sub("", text))
 
 
 def _badge(quoters: list[tuple[int, str]]) -> str:
-    links = ", ".join(f'<a href="#q{n}">#{html.escape(who)}</a>' for n, who in quoters)
+    first: dict[str, int] = {}  # each post that repeated the words once, at its first repeat
+    for n, who in quoters:
+        first.setdefault(who, n)
+    links = ", ".join(f'<a href="#q{n}">#{html.escape(who)}</a>' for who, n in first.items())
     return f'<span class="quoted-by">repeated in {links}</span>'
 
 

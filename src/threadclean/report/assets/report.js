@@ -44,5 +44,12 @@
     if (b) { show(Number(b.dataset.page)); window.scrollTo(0, main.offsetTop); }
   });
   window.addEventListener("hashchange", follow);
+  // the view switches: a class on <body>, so a page drawn later follows them too
+  [["view-clean", "view-clean"], ["hide-markup", "hide-markup"]].forEach(function (pair) {
+    var box = document.getElementById(pair[0]);
+    if (!box) return;
+    box.addEventListener("change", function () { document.body.classList.toggle(pair[1], box.checked); });
+    document.body.classList.toggle(pair[1], box.checked);
+  });
   follow();
 })();
