@@ -122,3 +122,23 @@ def test_post_times_are_iso_where_they_can_be_read(folder):
     iso = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}.*)?$")
     assert all(p["time_iso"] is None or iso.match(p["time_iso"]) for p in times)
     assert sum(p["time_iso"] is not None for p in times) >= 0.9 * len(times), [p["time"] for p in times][:5]
+
+
+@pytest.mark.parametrize("fmt", ["posts", "posts-parquet"])
+def test_a_batch_writes_a_line_or_a_row_per_post(tmp_path, fmt):
+    from threadclean import clean_archive
+    from threadclean.batch import BatchConfig
+
+    if fmt.endswith("parquet"):
+        pytest.importorskip("pyarrow")
+    src = Path(__file__).resolve().parent.parent / "fixtures" / "batch"
+    threads = [t for t in __import__("threadclean").iter_threads(str(src)) if t.result]
+    clean_archive([str(src)], str(tmp_path / "out"), batch=BatchConfig(workers=1, output_format=fmt))
+    if fmt == "posts":
+        rows = [json.loads(x) for p in sorted((tmp_path / "out").glob("part-*.jsonl")) for x in p.read_text().splitlines()]
+    else:
+        import pyarrow.parquet as pq
+
+        rows = [r for p in sorted((tmp_path / "out").glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
+    expected = [{"path": t.path, **r} for t in threads for r in t.result.post_records(thread=t.id)]
+    assert rows == expected and len(rows) == sum(len(t.result.posts) for t in threads)

@@ -269,7 +269,8 @@ Examples:
                    "from a file name (without extension); 'none' cleans every file alone.")
 @click.option("--shard-size", type=int, default=1000, show_default=True, help="Threads per output shard.")
 @click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="jsonl", show_default=True,
-              help="jsonl: threadclean/1 results, one a line; parquet: columns for corpus builders (needs pyarrow).")
+              help="jsonl: threadclean/1 results, one a line; parquet: a row a thread (needs pyarrow); posts, "
+                   "posts-parquet: a line or row a post, its own words, author, ISO time and quotes.")
 @click.option("--compress", type=click.Choice(COMPRESSIONS), default="none", show_default=True,
               help="Compression of JSON Lines shards.")
 @click.option("--report-dir", type=click.Path(file_okay=False),

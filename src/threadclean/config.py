@@ -144,7 +144,8 @@ def _check_float(name: str, value: object, low: float, high: float) -> None:
 
 
 #: Batch output: JSON Lines of threadclean/1 results, or Parquet for corpus builders.
-OUTPUT_FORMATS = ("jsonl", "parquet")
+# jsonl: a threadclean/1 result a line; parquet: a row a thread; posts, posts-parquet: a line or row a post
+OUTPUT_FORMATS = ("jsonl", "parquet", "posts", "posts-parquet")
 #: Compression of JSON Lines shards.
 COMPRESSIONS = ("none", "gz", "zst")
 #: How dumps name the pages of one thread (matched against the name without extension and
@@ -180,7 +181,9 @@ class BatchConfig:
         pages: the file-name patterns (regular expressions with groups ``thread`` and ``page``)
             that tell the pages of one thread; ``()`` cleans every file alone.
         shard_size: threads per output shard. 1 or more.
-        output_format: ``jsonl`` or ``parquet`` (needs the ``parquet`` extra).
+        output_format: ``jsonl`` (a threadclean/1 result a line) or ``parquet`` (a row a thread,
+            the ``parquet`` extra); ``posts`` and ``posts-parquet`` the same with one line or row
+            per post (``CleanResult.post_records`` and the thread's ``path``).
         compress: ``none``, ``gz`` or ``zst`` (the ``zstd`` extra) for JSON Lines shards.
         workers: processes to clean with (None: the machine's cores). 1 to ``MAX_WORKERS``.
         report_dir: also write an HTML report page per thread there, and an index page.
@@ -227,7 +230,7 @@ class BatchConfig:
         _check_int("shard_size", self.shard_size, 1, 1 << 40)
         _check_choice("output_format", self.output_format, OUTPUT_FORMATS)
         _check_choice("compress", self.compress, COMPRESSIONS)
-        if self.output_format == "parquet" and self.compress != "none":
+        if self.output_format.endswith("parquet") and self.compress != "none":
             raise ConfigError("compress: Parquet shards are compressed inside; compress must be none")
         if self.workers is not None:
             _check_int("workers", self.workers, 1, MAX_WORKERS)

@@ -98,12 +98,16 @@ def clean_job(
     out.update((k, v) for k, v in doc.items() if k != "id")
     line = json.dumps(out, ensure_ascii=False)
     stats = result.stats
-    row = None
-    if output_format == "parquet":
+    row: dict[str, Any] | None = None
+    if output_format in ("posts", "posts-parquet"):  # a line or row a post, each naming its file
+        records = [{"path": path, **r} for r in result.post_records(thread=thread_id)]
+        line = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+        row = {"posts": records}
+    elif output_format == "parquet":
         row = {"path": path, "id": thread_id, "title": result.title, "reader": result.reader, "posts": stats.posts,
                "chars_in": stats.chars_in, "chars_out": stats.chars_out,
                "text": result.text, "result": line}
-    tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1, stats=stats,
+    tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1 if line else 0, stats=stats,
                   readers={result.reader or "posts": 1})
     tally.warnings += [{"path": path, "id": thread_id, "warning": w} for w in result.warnings]
     if len(job.pages) > 1:

@@ -60,7 +60,7 @@ def shard_name(k: int, *, fmt: str, compress: str) -> str:
     >>> shard_name(3, fmt="jsonl", compress="gz")
     'part-00003.jsonl.gz'
     """
-    suffix = ".parquet" if fmt == "parquet" else ".jsonl" + ("" if compress == "none" else f".{compress}")
+    suffix = ".parquet" if fmt.endswith("parquet") else ".jsonl" + ("" if compress == "none" else f".{compress}")
     return f"part-{k:05d}{suffix}"
 
 
@@ -74,6 +74,10 @@ def write_atomic(path: str, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+_THREAD_COLUMNS = ("path", "id", "title", "reader", "posts", "chars_in", "chars_out", "text", "result")
+_POST_COLUMNS = ("path", "thread", "post", "author", "time", "time_raw", "text", "quotes")
+
+
 class ShardWriter:
     """Writes one shard: lines go to a temporary file, ``finish`` renames it into place."""
 
@@ -85,22 +89,26 @@ class ShardWriter:
         self.bytes = 0
         self._raw = open(self.tmp, "wb")  # noqa: SIM115 (open until finish or abandon)
         self._out: IO[bytes] = self._raw
-        if fmt == "jsonl" and compress == "gz":  # mtime 0: the same threads give the same bytes
+        if not fmt.endswith("parquet") and compress == "gz":  # mtime 0: the same threads give the same bytes
             self._out = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, filename="")  # type: ignore[assignment]
-        elif fmt == "jsonl" and compress == "zst":
+        elif not fmt.endswith("parquet") and compress == "zst":
             zstandard = _optional("zstandard", "zstd", "writing zstd shards")
             self._out = zstandard.ZstdCompressor(level=3).stream_writer(self._raw, closefd=False)
 
     def add(self, line: str, row: dict[str, Any]) -> None:
-        data = line.encode("utf-8") + b"\n"
+        """One thread: its line (for ``posts``, its posts' lines; none for a thread of no post) and
+        its Parquet row (for ``posts-parquet``, ``{"posts": [row, ...]}``)."""
+        data = line.encode("utf-8") + b"\n" if line else b""
         self.bytes += len(data)
         if self.fmt == "parquet":
             self.rows.append(row)
+        elif self.fmt == "posts-parquet":
+            self.rows += row["posts"]
         else:
             self._out.write(data)
 
     def finish(self) -> None:
-        if self.fmt == "parquet":
+        if self.fmt.endswith("parquet"):
             self._write_parquet()
         if self._out is not self._raw:
             self._out.close()
@@ -117,7 +125,7 @@ class ShardWriter:
     def _write_parquet(self) -> None:
         pa = _optional("pyarrow", "parquet", "writing Parquet shards")
         pq = _optional("pyarrow.parquet", "parquet", "writing Parquet shards")
-        columns = ("path", "id", "title", "reader", "posts", "chars_in", "chars_out", "text", "result")
+        columns = _POST_COLUMNS if self.fmt == "posts-parquet" else _THREAD_COLUMNS
         table = pa.table({c: [r[c] for r in self.rows] for c in columns})
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="zstd")
