@@ -135,7 +135,8 @@ def test_a_batch_writes_a_line_or_a_row_per_post(tmp_path, fmt):
     threads = [t for t in __import__("threadclean").iter_threads(str(src)) if t.result]
     clean_archive([str(src)], str(tmp_path / "out"), batch=BatchConfig(workers=1, output_format=fmt))
     if fmt == "posts":
-        rows = [json.loads(x) for p in sorted((tmp_path / "out").glob("part-*.jsonl")) for x in p.read_text().splitlines()]
+        shards = sorted((tmp_path / "out").glob("part-*.jsonl"))
+        rows = [json.loads(x) for p in shards for x in p.read_text().splitlines()]
     else:
         import pyarrow.parquet as pq
 
