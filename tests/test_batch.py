@@ -200,3 +200,12 @@ def test_cli_batch_table_strict_and_stdin(tmp_path):
     res = runner.invoke(cli, ["batch", "-", "-o", str(tmp_path / "c"), "-q"], input=gzip.compress(lines))
     assert res.exit_code == 0 and res.stdout == ""
     assert [t["id"] for t in lines_of(tmp_path / "c")] == ["t1", "t2"]
+
+
+def test_progress_has_its_total_from_the_start_and_ends_at_what_the_report_says(tmp_path):
+    seen = []
+    report = clean_archive([str(FIXTURES / "batch")], str(tmp_path / "out"), batch=BatchConfig(workers=1),
+                           progress=seen.append)
+    size = sum(p.stat().st_size for p in (FIXTURES / "batch").rglob("*") if p.is_file())
+    assert seen[0].threads == 0 and seen[0].bytes_done == 0 and seen[0].bytes_total == size
+    assert seen[-1].bytes_done == size == report.bytes_on_disk and seen[-1].threads == report.threads

@@ -374,7 +374,8 @@ def _table(report: ArchiveReport, output: str) -> str:
         ("threads written", f"{report.threads:,}"),
         ("threads failed", f"{report.failed:,}"),
         ("posts", f"{report.posts:,}"),
-        ("bytes in / out", f"{report.bytes_in:,} / {report.bytes_out:,}"),
+        ("bytes read (on disk)", f"{report.bytes_on_disk:,}" if report.bytes_on_disk is not None else "stdin"),
+        ("bytes in / out", f"{report.bytes_in:,} / {report.bytes_out:,} (decompressed)"),
         ("characters in / out", f"{report.chars_in:,} / {report.chars_out:,}"),
         ("copies collapsed", f"{report.quotes:,} ({report.chars_quoted:,} characters)"),
     ]

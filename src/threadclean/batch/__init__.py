@@ -47,8 +47,9 @@ class ArchiveReport:
     threads: int = 0
     failed: int = 0
     posts: int = 0
-    bytes_in: int = 0
+    bytes_in: int = 0  # decompressed
     bytes_out: int = 0
+    bytes_on_disk: int | None = None  # of the sources, as the progress bar counts them (None: stdin)
     chars_in: int = 0
     chars_out: int = 0
     quotes: int = 0
@@ -160,6 +161,8 @@ def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str,
         total.add(Tally.from_dict(read_json(_stats_path(output, k))))
     started = time.perf_counter()
     size = total_bytes(files)
+    if progress is not None:  # the total from the first second, before any thread is done
+        progress(BatchProgress(total.threads, total.failed, 0, size))
     skip = done * batch.shard_size
     jobs = (j for j in list_jobs(files, pages=batch.pages, stdin=stdin, limit=batch.max_thread_bytes)
             if j.index >= skip)
@@ -186,7 +189,7 @@ def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str,
         if writer is not None:
             writer.abandon()
         raise
-    report = ArchiveReport.of(total, workers=workers, resumed_shards=done)
+    report = ArchiveReport.of(total, workers=workers, resumed_shards=done, bytes_on_disk=size)
     report.shards = sorted(f for f in os.listdir(output) if f.startswith("part-") and not f.endswith(".tmp"))
     if batch.report_dir:
         with open(os.path.join(batch.report_dir, "index.html.tmp"), "w", encoding="utf-8") as f:
