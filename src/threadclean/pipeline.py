@@ -441,7 +441,7 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
                 outside = []
             place_copies(regions, copies, stream)
         with phase("settle"):  # 5 settle
-            settle(regions, config, quote_ends=quote_end, delimited=reading.posts is not None)
+            settle(regions, config, delimited=reading.posts is not None)
         with phase("assemble"):  # 6 assemble
             result = build_result(inputs, regions, outside, title=reading.title, id=reading.id,
                                   flat=reading.posts is None, not_searched=limits)

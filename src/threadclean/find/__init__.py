@@ -100,6 +100,7 @@ def _with_unplaced(copies: list[Copy], headers: list[tuple[Header, int]], stream
         for a, b in _free(start, min(end, stop), taken):
             if len(stream.text[a:b].strip()) >= 2:
                 orphans.append(Copy(a, b, -1, -1, 0.0, True, h.says, None, h.at))
+                bisect.insort(taken, (a, b))  # two headers' guesses may reach the same words: one quote
     return sorted(copies + orphans, key=lambda c: c.target_start) if orphans else copies
 
 

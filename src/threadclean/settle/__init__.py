@@ -3,14 +3,10 @@ nothing changes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import regex
-
 from .. import patterns as p
 from ..config import Config
 from ..find import find_copies, new_search
-from ..find.stream import Segment, build_stream, quote_ends, split_at
+from ..find.stream import Segment, build_stream, split_at
 from ..perf import phase
 from ..spans import Span, read_pieces
 from ..split import Region, own_pieces, place_copies
@@ -21,7 +17,7 @@ _PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout'
 
 
 def settle(
-    regions: list[Region], config: Config, *, quote_ends: Sequence[regex.Pattern[str]] = (), delimited: bool = False
+    regions: list[Region], config: Config, *, delimited: bool = False
 ) -> None:
     """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
 
@@ -46,7 +42,7 @@ def settle(
         fresh_noise = [False] * len(regions)
         with phase("noise"):
             for k, region in enumerate(regions):
-                if (n and not changed[k]) or not (region.noise or region.copies):
+                if (n and not changed[k]) or not (region.noise or region.copies or _cut_in_a_line(region)):
                     continue  # its words are those the round before read (or the raw post, read first)
                 fresh = _noise_in_what_is_left(region, kinds)
                 if fresh:
@@ -60,7 +56,7 @@ def settle(
                 if not region.searched:
                     continue
                 if changed[k] or k not in read:  # an unchanged region reads as the round before
-                    read[k] = _segments_of(region, quote_ends)
+                    read[k] = _segments_of(region)
                 segments += read[k]
                 focus += [changed[k]] * len(read[k])
                 owners += [k] * len(read[k])
@@ -73,9 +69,16 @@ def settle(
             return
 
 
-def _segments_of(region: Region, quote_end: Sequence[regex.Pattern[str]]) -> list[Segment]:
-    """A region's own words as the repeat finder reads them: cut where a quote stood, at quote
-    markers (no text, and no copy spans one, as in the first search) and where a quote box closes."""
+def _cut_in_a_line(region: Region) -> bool:
+    """Whether a flat dump's post was cut out of a line (at a quote header inside it): the
+    detectors read that line whole, the layout writes the post alone, so its noise is read again."""
+    raw, a, b = region.record.raw, region.start, region.end
+    return (a > 0 and raw[a - 1] not in "\r\n") or (b < len(raw) and raw[b] not in "\r\n")
+
+
+def _segments_of(region: Region) -> list[Segment]:
+    """A region's own words as the repeat finder reads them: cut where a quote stood and at quote
+    markers (no text, and no copy spans one, as in the first search), as the layout writes them."""
     pieces, quotes = own_pieces(region)
     raw = region.record.raw
     markers = [m.span() for m in p.QUOTE_MARKER.finditer(raw, region.start, region.end)]
@@ -83,8 +86,9 @@ def _segments_of(region: Region, quote_end: Sequence[regex.Pattern[str]]) -> lis
         spans = [Span(m0, m1, "marker") for m0, m1 in markers]
         pieces = [x for piece in pieces
                   for x in ([piece] if piece.replaced else read_pieces(raw, piece.start, piece.end, spans))]
-    ends = quote_ends(raw, region.start, region.end, quote_end)
-    return split_at(region.record, pieces, sorted(quotes + markers + ends))
+    # where a quote box closed, the quote's own cut stands; a close with no quote before it (a
+    # stray "[/quote]") is markup the layout does not write, so it cuts nothing here either
+    return split_at(region.record, pieces, sorted(quotes + markers))
 
 
 def _noise_in_what_is_left(region: Region, kinds: frozenset[str]) -> list[Span]:
