@@ -267,6 +267,8 @@ def _read_texts(texts: list[str], names: list[str | None], engine_name: str | No
                 guess = "no format known and no header lines found: read as a flat dump, a post per line"
     if documents and isinstance(documents[0], Page):  # saved pages: all their posts, in order
         posts = [post for d in documents if isinstance(d, Page) for post in d.posts]
+        if not posts and guess is None:  # the page's template is the engine's, its posts are not there
+            guess = f"read as a {reader} page, but no post was found on it: the result is empty"
         ids, renamed = distinct_ids([post.id for post in posts])
         posts = [replace(post, id=new) for post, new in zip(posts, ids, strict=True)] if renamed else posts
         reading = _read_posts(posts, title=title or documents[0].title, id=id, engine=engine, dialect=dialect,
