@@ -300,14 +300,16 @@ def distinct_ids(ids: Sequence[str]) -> tuple[list[str], str | None]:
     if len(seen) == len(ids):
         return list(ids), None
     out, used, changed = [], set(), []
+    tried: dict[str, int] = {}  # per id, the suffix to try next: 100,000 posts of one id stay linear
     for post_id in ids:
         if post_id not in used:
             used.add(post_id)
             out.append(post_id)
             continue
-        n = 2
+        n = tried.get(post_id, 2)
         while f"{post_id}-{n}" in seen or f"{post_id}-{n}" in used:
             n += 1
+        tried[post_id] = n + 1
         new = f"{post_id}-{n}"
         used.add(new)
         out.append(new)
