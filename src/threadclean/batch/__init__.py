@@ -253,7 +253,7 @@ def _differences(before: dict[str, Any], now: dict[str, Any], prefix: str = "", 
     'shard_size was 5, now 3'
     """
     out = []
-    for key in sorted(set(before) | set(now) - {skip}):
+    for key in sorted((set(before) | set(now)) - {skip}):
         a, b = before.get(key), now.get(key)
         if isinstance(a, dict) and isinstance(b, dict):
             inner = _differences(a, b, f"{prefix}{key}.")
