@@ -89,6 +89,11 @@ def test_each_copy_links_its_first_appearance_and_each_kind_is_in_the_legend():
     for kind in result.stats.removed:
         assert f'data-kind="{kind}"' in legend
     assert "quote of #N" in legend and "repeat of #N" in legend  # the forum's quotes and found repeats told apart
+    from threadclean import clean_file
+    from threadclean.report import KIND_MEANING
+
+    for shown in (result, clean_file(FIXTURES / "stage1st_md" / "input.md")):
+        assert set(shown.stats.removed) <= set(KIND_MEANING)  # every kind the legend lists says what it is
     marked = sum(q.explicit for p in result.posts for q in p.quotes if q.source)
     outside = sum(1 for p in result.posts for q in p.quotes if not q.source)
     assert page.count('class="copy marked"') == marked + 1  # the legend's own sample too

@@ -152,6 +152,7 @@ KIND_MEANING = {
     "chrome": "the forum's page around the posts",
     "entity": "an HTML entity, read as its character",
     "boilerplate": "lines repeated across the posts of a thread no engine knows",
+    "post-header": "a post's own header line (author, floor, time), which the result keeps as fields",
     "separator": "space between posts",
 }
 
