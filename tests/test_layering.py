@@ -31,7 +31,8 @@ ALLOWED: dict[str, set[str]] = {
     "assemble": {"patterns", "spans", "result", "split"},
     "pipeline": BASE | {"read", "strip", "split", "find", "settle", "assemble"},
     "report": {"errors", "rebuild"},
-    "batch": {"config", "errors", "pipeline", "read", "report", "result", "split"},
+    "across": {"config", "errors", "patterns", "rebuild", "find"},  # stage 7: threads' documents, no pipeline
+    "batch": {"across", "config", "errors", "pipeline", "read", "report", "result", "split"},
     "cli": {"", "batch", "config", "read", "report"},
     "__main__": {"cli"},
     "": BASE | {"batch", "pipeline"},  # the package's own __init__: its public surface

@@ -258,6 +258,7 @@ Examples:
   threadclean batch dumps/ -o out/                       every thread under dumps/, JSON Lines shards
   threadclean batch dumps/ -o out/ --resume              go on after a stop (Ctrl-C, a crash, a kill)
   threadclean batch a.jsonl.gz b/ -o out/ --format parquet --report-dir out/html
+  threadclean batch dumps/ -o out/ --across --index idx/  repeats across threads too, against idx/
 """)
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
@@ -278,13 +279,22 @@ Examples:
 @click.option("--workers", type=int, default=None, help="Processes to clean with (default: the cores).")
 @click.option("--max-thread-mb", type=click.IntRange(min=1), default=MAX_THREAD_BYTES >> 20, show_default=True,
               help="Skip (and report) a thread larger than this once decompressed: a compression bomb costs no more.")
+@click.option("--across", is_flag=True,
+              help="Also find passages that already stand in another thread of the archive (or of --index) "
+                   "and make each a quote naming that thread.")
+@click.option("--index", "index", type=click.Path(file_okay=False),
+              help="With --across: the index to check against and add to (default: inside OUTPUT); "
+                   "share one between batches to check new scrapes against every thread indexed before.")
+@click.option("--max-shared", type=click.IntRange(min=2), default=1000, show_default=True,
+              help="With --across: a sketch key held by more windows than this is boilerplate, left out and counted.")
 @click.option("--resume", is_flag=True, help="Continue a batch that was stopped, with the same settings.")
 @click.option("--strict", is_flag=True, help="Exit with 1 when any file or thread failed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no table.")
 @_cleaning_options
 def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tuple[str, ...], pages: str | None,
           shard_size: int, output_format: str, compress: str, report_dir: str | None, workers: int | None,
-          max_thread_mb: int, resume: bool, strict: bool, quiet: bool, config: Config, reading: Reading,
+          max_thread_mb: int, across: bool, index: str | None, max_shared: int, resume: bool, strict: bool,
+          quiet: bool, config: Config, reading: Reading,
           debug: bool) -> None:
     """Clean every thread under SOURCES (folders, files, JSON Lines of threads, .gz/.bz2/.xz/.zst, - for stdin)
     into sharded JSON Lines in OUTPUT, with a report."""
@@ -295,7 +305,8 @@ def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tupl
             exclude=exclude,
             pages=DEFAULT_PAGES if pages is None else () if pages == "none" else (pages,),
             shard_size=shard_size, output_format=output_format, compress=compress, workers=workers,
-            report_dir=report_dir, max_thread_bytes=max_thread_mb << 20,
+            report_dir=report_dir, max_thread_bytes=max_thread_mb << 20, across=across or index is not None,
+            index=index, max_shared=max_shared,
         )
         missing = [s for s in sources if s != "-" and not os.path.exists(s)]
         if missing:
@@ -379,6 +390,13 @@ def _table(report: ArchiveReport, output: str) -> str:
         ("characters in / out", f"{report.chars_in:,} / {report.chars_out:,}"),
         ("copies collapsed", f"{report.quotes:,} ({report.chars_quoted:,} characters)"),
     ]
+    if report.across is not None:
+        a = report.across
+        rows.append(("copies across threads",
+                     f"{a['quotes']:,} ({a['chars']:,} characters) in {a['threads']:,} threads"))
+        if a["stop_listed"]["keys"]:
+            rows.append(("boilerplate keys skipped", f"{a['stop_listed']['keys']:,} "
+                                                      f"({a['stop_listed']['postings']:,} windows)"))
     rows += [(f"noise: {kind}", f"{f['count']:,} ({f['chars']:,} characters)")
              for kind, f in sorted(report.removed.items())]
     if report.warnings:

@@ -189,6 +189,13 @@ class BatchConfig:
         report_dir: also write an HTML report page per thread there, and an index page.
         max_thread_bytes: the most one thread (a file, its pages, or a JSON line) may hold,
             decompressed; a larger one is reported and skipped without reading it whole.
+        across: also find the passages of each post's own words that already stand in another
+            thread of the archive (or of the index), and make each a quote naming that thread.
+        index: where the index of the search across threads is kept (None: in the output
+            folder's ``.threadclean/index``); one index shared by several batches checks each
+            against every thread indexed before.
+        max_shared: a band key of the search across threads held by more windows than this is
+            boilerplate (a signature, a rule, a template): it is left out and counted.
     """
 
     input_format: str = "auto"
@@ -203,6 +210,9 @@ class BatchConfig:
     workers: int | None = None
     report_dir: str | None = None
     max_thread_bytes: int = MAX_THREAD_BYTES
+    across: bool = False
+    index: str | None = None
+    max_shared: int = 1000
 
     def __post_init__(self) -> None:
         for name in ("exclude", "pages"):
@@ -235,6 +245,11 @@ class BatchConfig:
         if self.workers is not None:
             _check_int("workers", self.workers, 1, MAX_WORKERS)
         _check_int("max_thread_bytes", self.max_thread_bytes, 1, 1 << 40)
+        if not isinstance(self.across, bool):
+            raise ConfigError(f"across: must be True or False, not {self.across!r}")
+        if self.index is not None and not isinstance(self.index, (str, os.PathLike)):
+            raise ConfigError(f"index: must be a folder's path, not {self.index!r}")
+        _check_int("max_shared", self.max_shared, 2, 1 << 40)
         if self.report_dir is not None and not isinstance(self.report_dir, (str, os.PathLike)):
             raise ConfigError(f"report_dir: must be a folder's path, not {self.report_dir!r}")
 
@@ -247,7 +262,8 @@ class BatchConfig:
         return {"glob": self.glob, "exclude": list(self.exclude), "pages": list(self.pages),
                 "input_format": self.input_format, "engine": self.engine, "dialect": self.dialect,
                 "shard_size": self.shard_size, "max_thread_bytes": self.max_thread_bytes,
-                "output_format": self.output_format, "compress": self.compress}
+                "output_format": self.output_format, "compress": self.compress,
+                **({"across": True, "max_shared": self.max_shared} if self.across else {})}
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:

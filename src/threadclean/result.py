@@ -202,9 +202,7 @@ class CleanResult:
     def text(self) -> str:
         """The own words of every post, one post per paragraph, tidied as ``post_records`` gives
         them (a Parquet shard's ``text`` column is this)."""
-        from .layout import tidy
-
-        return "\n\n".join(t for t in (tidy(p.text) for p in self.posts) if t)
+        return text_of([p.text for p in self.posts])
 
     def to_dict(self) -> dict[str, Any]:
         with collector_paused():  # a dict and lists per post and per removal, and no cycles
@@ -224,16 +222,31 @@ class CleanResult:
         post's id, author, time (ISO 8601 where it can be read; ``time_raw`` as the forum wrote
         it), its own words (paragraphs kept, runs of blank lines and edge white space trimmed:
         the text layout's form without its markers), and its quotes as ``{post, author}``."""
-        from .layout import tidy
-        from .patterns import iso_time
-
-        return [{"thread": thread if thread is not None else self.id, "post": p.id, "author": p.author,
-                 "time": iso_time(p.time), "time_raw": p.time, "text": tidy(p.text),
-                 "quotes": [{"post": q.post, "author": q.author} for q in p.quotes]}
-                for p in self.posts]
+        posts = [{"id": p.id, "author": p.author, "time": p.time, "text": p.text,
+                  "quotes": [{"post": q.post, "author": q.author} for q in p.quotes]} for p in self.posts]
+        return post_records_of(posts, thread=thread if thread is not None else self.id)
 
     def render(self) -> str:
         """The thread in threadclean's re-readable text layout."""
         from .layout import render
 
         return render(self)
+
+
+def text_of(texts: list[str]) -> str:
+    """Posts' own words as ``CleanResult.text`` joins them: tidied, one post per paragraph."""
+    from .layout import tidy
+
+    return "\n\n".join(t for t in (tidy(x) for x in texts) if t)
+
+
+def post_records_of(posts: list[dict[str, Any]], *, thread: str | None) -> list[dict[str, Any]]:
+    """``CleanResult.post_records`` of a ``threadclean/1`` document's posts (a quote found in
+    another thread names it: ``thread``, its ``path`` and ``id``)."""
+    from .layout import tidy
+
+    return [{"thread": thread, "post": p["id"], "author": p["author"], "time": iso_time(p["time"]),
+             "time_raw": p["time"], "text": tidy(p["text"]),
+             "quotes": [{"post": q["post"], "author": q["author"], **({"thread": q["thread"]} if "thread" in q else {})}
+                        for q in p["quotes"]]}
+            for p in posts]

@@ -21,6 +21,7 @@ from ..errors import BatchStateError, ConfigError
 from ..report import render_index
 from ..result import CleanResult
 from .jobs import JobFailed, Tally, clean_one
+from .linking import link_stage, postings_path, stage_folder
 from .shards import STATE, ShardWriter, lock_output, read_json, shard_name, write_atomic
 from .sources import list_files, list_jobs, listing_key, shown, total_bytes
 from .workers import run_jobs
@@ -64,6 +65,7 @@ class ArchiveReport:
     resumed_shards: int = 0
     seconds: float = 0.0
     workers: int = 1
+    across: dict[str, Any] | None = None  # the search across threads: copies, threads, what it left out
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": "threadclean-batch/1", **dataclasses.asdict(self)}
@@ -153,7 +155,13 @@ def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str,
            batch: BatchConfig, resume: bool, progress: Callable[[BatchProgress], None] | None,
            stdin: IO[bytes] | None, workers: int) -> ArchiveReport:
     """The batch itself, once its output folder is locked."""
-    done = _prepare(output, settings, resume=resume, output_format=batch.output_format, compress=batch.compress)
+    # with the search across threads, the first pass writes stage shards, the second the output
+    across = batch.across
+    folder = stage_folder(output) if across else output
+    fmt, compress = ("jsonl", "none") if across else (batch.output_format, batch.compress)
+    if across:
+        os.makedirs(folder, exist_ok=True)
+    done = _prepare(output, settings, resume=resume, shards_in=folder, output_format=fmt, compress=compress)
     if batch.report_dir:
         os.makedirs(batch.report_dir, exist_ok=True)
     total = Tally()
@@ -168,28 +176,35 @@ def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str,
             if j.index >= skip)
     writer: ShardWriter | None = None
     shard = Tally()
+    sketches: list[bytes] = []
     k = done
     bytes_done = 0
     try:
         for job, outcome in run_jobs(jobs, config, batch, workers):
             while job.index >= (k + 1) * batch.shard_size or writer is None:
                 if writer is not None:
-                    _finish(writer, shard, output, k, total)
+                    _finish(writer, shard, output, k, total, sketches if across else None)
                     k += 1
-                writer, shard = ShardWriter(output, k, fmt=batch.output_format, compress=batch.compress), Tally()
+                writer, shard, sketches = ShardWriter(folder, k, fmt=fmt, compress=compress), Tally(), []
             if outcome.line is not None:
                 writer.add(outcome.line, outcome.row or {})
+            if outcome.postings:
+                sketches.append(outcome.postings)
             shard.add(outcome.tally)
             bytes_done = max(bytes_done, job.done_bytes)
             if progress is not None:
                 progress(BatchProgress(total.threads + shard.threads, total.failed + shard.failed, bytes_done, size))
         if writer is not None:
-            _finish(writer, shard, output, k, total)
+            _finish(writer, shard, output, k, total, sketches if across else None)
     except BaseException:
         if writer is not None:
             writer.abandon()
         raise
-    report = ArchiveReport.of(total, workers=workers, resumed_shards=done, bytes_on_disk=size)
+    figures = None
+    if across:
+        shards = k + 1 if writer is not None else done
+        figures = link_stage(output, shards, config=config, batch=batch, total=total)
+    report = ArchiveReport.of(total, workers=workers, resumed_shards=done, bytes_on_disk=size, across=figures)
     report.shards = sorted(f for f in os.listdir(output) if f.startswith("part-") and not f.endswith(".tmp"))
     if batch.report_dir:
         with open(os.path.join(batch.report_dir, "index.html.tmp"), "w", encoding="utf-8") as f:
@@ -216,7 +231,8 @@ def _stats_path(output: str, k: int) -> str:
     return os.path.join(output, STATE, f"part-{k:05d}.json")
 
 
-def _prepare(output: str, settings: dict[str, Any], *, resume: bool, output_format: str, compress: str) -> int:
+def _prepare(output: str, settings: dict[str, Any], *, resume: bool, shards_in: str, output_format: str,
+             compress: str) -> int:
     """Make the output folder ready; the number of shards a resumed batch already finished."""
     state = os.path.join(output, STATE)
     manifest = os.path.join(state, "batch.json")
@@ -235,13 +251,13 @@ def _prepare(output: str, settings: dict[str, Any], *, resume: bool, output_form
         if differs:
             raise BatchStateError(f"{output} holds a batch made with other settings ({differs}); "
                                   "it cannot be resumed with these")
-    for folder in (output, state):
+    for folder in {output, state, shards_in}:
         for f in os.listdir(folder):
             if f.endswith(".tmp"):
                 os.remove(os.path.join(folder, f))
     write_atomic(manifest, json.dumps(settings, ensure_ascii=False, indent=1).encode("utf-8"))
     done = 0
-    while os.path.exists(os.path.join(output, shard_name(done, fmt=output_format, compress=compress))):
+    while os.path.exists(os.path.join(shards_in, shard_name(done, fmt=output_format, compress=compress))):
         done += 1
     return done if all(os.path.exists(_stats_path(output, k)) for k in range(done)) else 0
 
@@ -264,8 +280,10 @@ def _differences(before: dict[str, Any], now: dict[str, Any], prefix: str = "", 
     return "; ".join(out)
 
 
-def _finish(writer: ShardWriter, shard: Tally, output: str, k: int, total: Tally) -> None:
+def _finish(writer: ShardWriter, shard: Tally, output: str, k: int, total: Tally, sketches: list[bytes] | None) -> None:
     # the figures first: a shard whose file exists is finished, and its figures must be there
     write_atomic(_stats_path(output, k), json.dumps(shard.to_dict(), ensure_ascii=False).encode("utf-8"))
+    if sketches is not None:
+        write_atomic(postings_path(output, k), b"".join(sketches))
     writer.finish()
     total.add(shard)

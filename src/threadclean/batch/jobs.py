@@ -9,12 +9,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..across import entries_of, postings
 from ..config import MAX_THREAD_BYTES, Config
 from ..errors import InputError, ThreadcleanError
 from ..pipeline import clean_read
 from ..read import read_bytes
 from ..report import render_report
-from ..result import CleanResult, Stats
+from ..result import CleanResult, Stats, post_records_of, text_of
 from .shards import write_atomic
 from .sources import Job, read_all, shown
 
@@ -77,13 +78,16 @@ class Outcome:
     line: str | None
     row: dict[str, Any] | None
     tally: Tally
+    postings: bytes | None = None  # with the search across threads: its posts' postings
 
 
 def clean_job(
     job: Job, *, config: Config, input_format: str = "auto", engine: str | None = "auto", dialect: str | None = "auto",
-    output_format: str = "jsonl", report_dir: str | None = None, limit: int = MAX_THREAD_BYTES
+    output_format: str = "jsonl", report_dir: str | None = None, limit: int = MAX_THREAD_BYTES, across: bool = False,
 ) -> Outcome:
-    """One thread of an archive cleaned into its output line, or the error that stopped it."""
+    """One thread of an archive cleaned into its output line, or the error that stopped it.
+    ``across``: into its stage line (the document, for the search across threads to finish) and
+    the postings of its posts."""
     try:
         result, bytes_in = clean_one(job, config=config, input_format=input_format, engine=engine, dialect=dialect,
                                      limit=limit)
@@ -96,30 +100,55 @@ def clean_job(
     if len(job.pages) > 1:
         out["pages"] = [shown(page) for page in job.pages]
     out.update((k, v) for k, v in doc.items() if k != "id")
-    line = json.dumps(out, ensure_ascii=False)
     stats = result.stats
-    row: dict[str, Any] | None = None
-    if output_format in ("posts", "posts-parquet"):  # a line or row a post, each naming its file
-        records = [{"path": path, **r} for r in result.post_records(thread=thread_id)]
-        line = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
-        row = {"posts": records}
-    elif output_format == "parquet":
-        row = {"path": path, "id": thread_id, "title": result.title, "reader": result.reader, "posts": stats.posts,
-               "chars_in": stats.chars_in, "chars_out": stats.chars_out,
-               "text": result.text, "result": line}
+    if across:  # the whole document to the stage shard, and its posts' postings for the index
+        line = json.dumps({"job": job.index, "bytes_in": bytes_in, **out}, ensure_ascii=False)
+        sketches = postings(entries_of(doc, path=path, thread=thread_id, run=0, job=job.index), config).tobytes()
+        row = None
+    else:
+        line, row = formatted(out, output_format)
+        sketches = None
     tally = Tally(threads=1, bytes_in=bytes_in, bytes_out=len(line.encode("utf-8")) + 1 if line else 0, stats=stats,
                   readers={result.reader or "posts": 1})
     tally.warnings += [{"path": path, "id": thread_id, "warning": w} for w in result.warnings]
     if len(job.pages) > 1:
         tally.paged, tally.paged_examples = 1, [{"id": thread_id, "pages": out["pages"]}]
     if report_dir:
-        name = f"{job.index:08d}.html"
-        write_atomic(os.path.join(report_dir, name), render_report(doc, source=path).encode("utf-8"))
-        tally.pages.append({"file": name, "path": path, "id": thread_id, "title": result.title,
-                            "reader": result.reader,
-                            "posts": stats.posts, "chars_in": stats.chars_in, "chars_out": stats.chars_out,
-                            "quotes": stats.quotes})
-    return Outcome(job.index, line, row, tally)
+        tally.pages.append(report_page(out, job.index, report_dir))
+    return Outcome(job.index, line, row, tally, sketches)
+
+
+def formatted(out: dict[str, Any], output_format: str) -> tuple[str, dict[str, Any] | None]:
+    """A thread's output line and Parquet row, from its document with ``path`` and ``id`` first."""
+    line = json.dumps(out, ensure_ascii=False)
+    path, thread_id = out["path"], out["id"]
+    if output_format in ("posts", "posts-parquet"):  # a line or row a post, each naming its file
+        records = [{"path": path, **r} for r in post_records_of(out["posts"], thread=thread_id)]
+        return "\n".join(json.dumps(r, ensure_ascii=False) for r in records), {"posts": records}
+    if output_format == "parquet":
+        stats = out["stats"]
+        return line, {"path": path, "id": thread_id, "title": out["title"], "reader": out["reader"]["name"],
+                      "posts": stats["posts"], "chars_in": stats["chars_in"], "chars_out": stats["chars_out"],
+                      "text": text_of([p["text"] for p in out["posts"]]), "result": line}
+    return line, None
+
+
+def report_page(out: dict[str, Any], index: int, report_dir: str,
+                thread_pages: dict[tuple[str, str], str] | None = None) -> dict[str, Any]:
+    """A thread's HTML report page written, and its entry in the report's index."""
+    name = page_name(index)
+    doc = {k: v for k, v in out.items() if k not in ("path", "pages", "job", "bytes_in")}
+    page = render_report(doc, source=out["path"], thread_pages=thread_pages)
+    write_atomic(os.path.join(report_dir, name), page.encode("utf-8"))
+    stats = out["stats"]
+    return {"file": name, "path": out["path"], "id": out["id"], "title": out["title"],
+            "reader": out["reader"]["name"], "posts": stats["posts"], "chars_in": stats["chars_in"],
+            "chars_out": stats["chars_out"], "quotes": stats["quotes"]}
+
+
+def page_name(index: int) -> str:
+    """The report page of job ``index``."""
+    return f"{index:08d}.html"
 
 
 class JobFailed(Exception):

@@ -41,7 +41,8 @@ def clean_chunk(chunk: list[Job], config: Config, batch: BatchConfig) -> list[Ou
     """The outcomes of a chunk of jobs, in order (what a worker, or the main process, runs)."""
     return [job_module.clean_job(job, config=config, input_format=batch.input_format, engine=batch.engine,
                                  dialect=batch.dialect, output_format=batch.output_format,
-                                 report_dir=batch.report_dir, limit=batch.max_thread_bytes)
+                                 report_dir=batch.report_dir, limit=batch.max_thread_bytes,
+                                 across=batch.across)
             for job in chunk]
 
 

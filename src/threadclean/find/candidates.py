@@ -220,6 +220,20 @@ def _banding(num_perm: int) -> tuple[int, int]:
     return num_perm // 2, 2
 
 
+def band_keys_of(stream: Stream, config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The windows of a stream as the search within a thread makes them, for the search across
+    threads: each window's key in each band (``(bands, windows)`` uint64) and its raw
+    ``[start, end)``. The same tokens, windows, sketches and banding as ``find_candidates``."""
+    tokens = tokenize(stream, ngram=config.ngram)
+    wins = windows(tokens, block=max(1, config.window // 3))
+    if wins.first.size == 0:
+        empty = np.zeros(0, np.int64)
+        return np.zeros((0, 0), np.uint64), empty, empty
+    sigs = signatures(tokens, wins, num_perm=config.num_perm)
+    bands, rows = _banding(config.num_perm)
+    return band_keys(sigs, bands=bands, rows=rows), stream.to_raw[wins.start], stream.to_raw[wins.end - 1] + 1
+
+
 @dataclass(frozen=True)
 class Candidates:
     """Candidate pairs as parallel arrays of stream offsets, sorted by target window (so by

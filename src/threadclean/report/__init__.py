@@ -36,36 +36,41 @@ def _asset(name: str) -> str:
     return resources.files("threadclean.report").joinpath(f"assets/{name}").read_text(encoding="utf-8")
 
 
-def render_report(result: Mapping[str, Any] | Any, *, page_size: int = PAGE_SIZE, source: str | None = None) -> str:
+def render_report(result: Mapping[str, Any] | Any, *, page_size: int = PAGE_SIZE, source: str | None = None,
+                  thread_pages: Mapping[tuple[str, str], str] | None = None) -> str:
     """The report page of a cleaned thread (a ``CleanResult`` or its ``to_dict()``).
 
     >>> from threadclean import clean_text
     >>> page = render_report(clean_text("你好{:soso_e121:}\\n你好{:soso_e121:}"))
     >>> page.startswith("<!DOCTYPE html>") and 'data-kind="smiley"' in page
     True
+
+    ``thread_pages`` names the report page of other threads by their ``(path, id)``: a copy found
+    across threads links to its source there.
     """
     if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
         raise ConfigError(f"page_size: give a whole number of posts, 1 or more, not {page_size!r}")
     doc = document_of(result)
     inputs = rebuild(doc)
     try:
-        return _render(doc, inputs, page_size, source)
+        return _render(doc, inputs, page_size, source, thread_pages or {})
     except (KeyError, TypeError, AttributeError, IndexError, ValueError) as e:  # a document edited by hand
         raise FormatError(f"not a threadclean/1 document: {type(e).__name__} {e}") from None
 
 
-def _render(doc: Mapping[str, Any], inputs: dict[str | None, str], page_size: int, source: str | None) -> str:
+def _render(doc: Mapping[str, Any], inputs: dict[str | None, str], page_size: int, source: str | None,
+            thread_pages: Mapping[tuple[str, str], str]) -> str:
     posts = doc.get("posts", [])
     quotes = [(post, q) for post in posts for q in post.get("quotes", [])]
     canon: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)  # post id -> source ranges
     for n, (post, q) in enumerate(quotes):
-        if q.get("source"):
+        if q.get("source") and not q.get("thread"):  # a source in another thread is marked on its page
             canon[q["post"]].append((q["source"]["start"], q["source"]["end"], n, post["id"]))
     by_id = {p["id"]: p for p in posts}
     kinds = _kinds(doc)
     colour = {k: _COLOURS[i % len(_COLOURS)] for i, k in enumerate(kinds)}
     numbers = {id(q): n for n, (_, q) in enumerate(quotes)}
-    bodies = [_post(p, inputs, canon.get(p["id"], []), numbers, by_id) for p in posts]
+    bodies = [_post(p, inputs, canon.get(p["id"], []), numbers, by_id, thread_pages) for p in posts]
     pages = [bodies[i : i + page_size] for i in range(0, len(bodies), page_size)] or [[]]
     where: dict[str, int] = {}
     for k, page_posts in enumerate(range(0, len(posts), page_size)):
@@ -73,7 +78,7 @@ def _render(doc: Mapping[str, Any], inputs: dict[str | None, str], page_size: in
             where[f"p{p['id']}"] = k
     for n, (post, q) in enumerate(quotes):
         where[f"q{n}"] = where[f"p{post['id']}"]
-        if q.get("source"):
+        if q.get("source") and not q.get("thread"):
             where[f"c{n}"] = where.get(f"p{q['post']}", 0)
     title = doc.get("title") or source or "thread"
     css = _asset("report.css") + "".join(
@@ -183,7 +188,7 @@ _VIEWS = (
 
 def _post(
     post: Mapping[str, Any], inputs: Mapping[str | None, str], canon: list[tuple[int, int, int, str]],
-    numbers: Mapping[int, int], by_id: Mapping[str, Any],
+    numbers: Mapping[int, int], by_id: Mapping[str, Any], thread_pages: Mapping[tuple[str, str], str],
 ) -> str:
     origin = post["origin"]
     raw = inputs.get(origin["input"], "")
@@ -212,7 +217,7 @@ def _post(
                 out += pending
                 pending = []
             if copy is not None:
-                out.append(_copy_open(copy, numbers[id(copy)], by_id))
+                out.append(_copy_open(copy, numbers[id(copy)], by_id, thread_pages))
             open_copy = copy
         noise = [m[3] for m in active if m[2] == "noise"]
         text = html.escape(raw[a:b])
@@ -237,7 +242,19 @@ def _post(
             f'#{html.escape(post["id"])}</a> {who}</h3><div class="body">{"".join(out)}</div></article>')
 
 
-def _copy_open(q: Mapping[str, Any], n: int, by_id: Mapping[str, Any]) -> str:
+def _copy_open(q: Mapping[str, Any], n: int, by_id: Mapping[str, Any],
+               thread_pages: Mapping[tuple[str, str], str]) -> str:
+    if q.get("thread"):  # a repeat of words that first stood in another thread of the archive
+        other = q["thread"]
+        where = f"{other['id']} ({other['path']})"
+        tip = (f"repeat of #{q['post']} in thread {where}" + (f" by {q['author']}" if q.get("author") else "")
+               + f", similarity {q['similarity']:.2f}\n" + _readable(q["text"])[:_TOOLTIP_CHARS])
+        page = thread_pages.get((other["path"], other["id"]))
+        href = f' href="{html.escape(page)}#p{html.escape(q["post"])}"' if page else ""
+        return (f'<a class="copy found across" id="q{n}"{href} data-post="{html.escape(q["post"])}" '
+                f'data-thread="{html.escape(str(other["id"]))}" data-similarity="{q["similarity"]:.2f}" '
+                f'title="{html.escape(tip)}"><span class="copy-label">repeat of #{html.escape(q["post"])} '
+                f'in thread {html.escape(str(other["id"]))}</span>')
     if not q.get("source"):  # a quote of words whose post is not in the thread
         whose = q.get("author") or "someone"
         tip = f"quote of {whose}, whose post is not in this thread\n" + _readable(q["text"])[:_TOOLTIP_CHARS]

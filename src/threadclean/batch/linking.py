@@ -1,0 +1,107 @@
+"""The batch's second pass, with the search across threads: the stage shards the first pass
+wrote (each thread's whole document, and its posts' postings) go into the archive's index, the
+search runs over it, and the output shards are written from the stage shards with each thread's
+copies across threads applied.
+
+The pass is done whole each time (a resume after a crash in it does it again): it reads only
+finished stage shards, and the index clears the rows of an unfinished run before it begins.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import numpy as np
+
+from ..across import POSTING, ArchiveIndex, Linked, apply_copies, entries_of, link, thread_of
+from ..config import BatchConfig, Config
+from .jobs import Tally, formatted, page_name, report_page
+from .shards import STATE, ShardWriter, shard_name
+
+STAGE = os.path.join(STATE, "stage")
+
+
+def stage_folder(output: str) -> str:
+    return os.path.join(output, STAGE)
+
+
+def postings_path(output: str, k: int) -> str:
+    return os.path.join(stage_folder(output), f"part-{k:05d}.postings")
+
+
+def _lines(output: str, k: int) -> list[str]:
+    with open(os.path.join(stage_folder(output), shard_name(k, fmt="jsonl", compress="none")), encoding="utf-8") as f:
+        return [line for line in f.read().split("\n") if line]
+
+
+def link_stage(output: str, shards: int, *, config: Config, batch: BatchConfig, total: Tally) -> dict[str, Any]:
+    """The output shards from the ``shards`` stage shards, with the copies across threads found
+    against the index; the figures of the search (``report.json``'s ``across``)."""
+    folder = batch.index or os.path.join(output, STATE, "index")
+    index = ArchiveIndex(str(folder), settings={"config": config.to_dict(), "max_shared": batch.max_shared})
+    try:
+        run = index.begin(output)
+        for k in range(shards):
+            rows = np.fromfile(postings_path(output, k), dtype=POSTING)
+            rows["gpn"] |= np.int64(run) << np.int64(56)
+            entries = []
+            for line in _lines(output, k):
+                out = json.loads(line)
+                entries += entries_of(out, path=out["path"], thread=out["id"], run=run, job=out["job"])
+            index.add(entries, rows)
+            index.commit()
+        linked = link(index, config, max_shared=batch.max_shared)
+        bytes_out = _write(output, shards, linked, run=run, batch=batch, total=total)
+        index.finish(linked.collapsed)
+    finally:
+        index.close()
+    figures = linked.figures()
+    figures.update(run=run, index=os.path.abspath(folder))
+    total.bytes_out = bytes_out
+    return figures
+
+
+def _write(output: str, shards: int, linked: Linked, *, run: int, batch: BatchConfig, total: Tally) -> int:
+    # the report pages of this run's threads, by (path, id): a copy links to its source's page
+    pages = {(e.path, e.thread): page_name((g >> 24) & ((1 << 32) - 1))
+             for g, e in linked.sources.items() if g >> 56 == run} if batch.report_dir else {}
+    entry_of_page = {p["file"]: i for i, p in enumerate(total.pages)}
+    bytes_out = 0
+    for k in range(shards):
+        writer = ShardWriter(output, k, fmt=batch.output_format, compress=batch.compress)
+        try:
+            for line in _lines(output, k):
+                out = json.loads(line)
+                job = out.pop("job")
+                out.pop("bytes_in", None)
+                if (run << 32 | job) in linked.threads:
+                    entries = entries_of(out, path=out["path"], thread=out["id"], run=run, job=job)
+                    mine = {e.gpn: linked.copies[e.gpn] for e in entries if e.gpn in linked.copies}
+                    out = apply_copies(out, entries, mine, linked.sources)
+                    stats = out["stats"]["across"]
+                    total.stats = _with_across(total.stats, stats)
+                    if batch.report_dir:
+                        entry = report_page(out, job, batch.report_dir, pages)
+                        if entry["file"] in entry_of_page:
+                            total.pages[entry_of_page[entry["file"]]] = entry
+                text, row = formatted(out, batch.output_format)
+                writer.add(text, row or {})
+                bytes_out += len(text.encode("utf-8")) + 1 if text else 0
+            writer.finish()
+        except BaseException:
+            writer.abandon()
+            raise
+    return bytes_out
+
+
+def _with_across(stats: Any, across: dict[str, int]) -> Any:
+    from ..result import Stats
+
+    return Stats(posts=stats.posts, chars_in=stats.chars_in, chars_out=stats.chars_out - across["chars_cut"],
+                 quotes=stats.quotes + across["quotes"], chars_quoted=stats.chars_quoted + across["chars_quoted"],
+                 removed=stats.removed, not_searched=stats.not_searched)
+
+
+__all__ = ["STAGE", "link_stage", "postings_path", "stage_folder", "thread_of"]
