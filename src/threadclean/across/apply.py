@@ -53,10 +53,36 @@ def apply_copies(
             cut += width
         post["text"] = text
         post["quotes"] = sorted(quotes, key=lambda q: (q["origin"]["start"], q["origin"]["end"]))
+    followed = _follow(out["posts"])
     stats = out.get("stats")
     if isinstance(stats, dict) and added:
         stats["quotes"] = stats.get("quotes", 0) + added
         stats["chars_quoted"] = stats.get("chars_quoted", 0) + chars
         stats["chars_out"] = stats.get("chars_out", 0) - cut
-        stats["across"] = {"quotes": added, "chars_quoted": chars, "chars_cut": cut}
+        stats["across"] = {"quotes": added, "chars_quoted": chars, "chars_cut": cut, "followed": followed}
     return out
+
+
+def _follow(posts: list[dict[str, Any]]) -> int:
+    """A quote of the thread whose source is now a copy across threads names that copy's source:
+    the first appearance, in the other thread (the source offsets moved by the same amount)."""
+    across = [(p["origin"]["input"], q) for p in posts for q in p["quotes"] if "thread" in q]
+    followed = 0
+    if not across:
+        return followed
+    for post in posts:
+        for q in post["quotes"]:
+            src = q.get("source")
+            if "thread" in q or not src:
+                continue
+            for inp, c in across:
+                a, b = c["origin"]["start"], c["origin"]["end"]
+                if inp == src["input"] and a <= src["start"] and src["end"] <= b:
+                    base = c["source"]["start"]
+                    q["post"], q["thread"], q["author"] = c["post"], c["thread"], c["author"]
+                    q["source"] = {"input": c["source"]["input"], "start": base + src["start"] - a,
+                                   "end": min(c["source"]["end"], base + src["end"] - a)}
+                    q["paragraph"] = c["paragraph"]
+                    followed += 1
+                    break
+    return followed

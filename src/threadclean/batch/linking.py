@@ -53,22 +53,24 @@ def link_stage(output: str, shards: int, *, config: Config, batch: BatchConfig, 
             index.add(entries, rows)
             index.commit()
         linked = link(index, config, max_shared=batch.max_shared)
-        bytes_out = _write(output, shards, linked, run=run, batch=batch, total=total)
+        bytes_out, followed = _write(output, shards, linked, run=run, batch=batch, total=total)
         index.finish(linked.collapsed)
     finally:
         index.close()
     figures = linked.figures()
-    figures.update(run=run, index=os.path.abspath(folder))
+    figures.update(followed=followed, run=run, index=os.path.abspath(folder))
     total.bytes_out = bytes_out
     return figures
 
 
-def _write(output: str, shards: int, linked: Linked, *, run: int, batch: BatchConfig, total: Tally) -> int:
+def _write(output: str, shards: int, linked: Linked, *, run: int, batch: BatchConfig, total: Tally
+           ) -> tuple[int, int]:
+    """The output shards; their bytes, and the quotes of a thread followed to another thread."""
     # the report pages of this run's threads, by (path, id): a copy links to its source's page
     pages = {(e.path, e.thread): page_name((g >> 24) & ((1 << 32) - 1))
              for g, e in linked.sources.items() if g >> 56 == run} if batch.report_dir else {}
     entry_of_page = {p["file"]: i for i, p in enumerate(total.pages)}
-    bytes_out = 0
+    bytes_out = followed = 0
     for k in range(shards):
         writer = ShardWriter(output, k, fmt=batch.output_format, compress=batch.compress)
         try:
@@ -82,6 +84,7 @@ def _write(output: str, shards: int, linked: Linked, *, run: int, batch: BatchCo
                     out = apply_copies(out, entries, mine, linked.sources)
                     stats = out["stats"]["across"]
                     total.stats = _with_across(total.stats, stats)
+                    followed += stats["followed"]
                     if batch.report_dir:
                         entry = report_page(out, job, batch.report_dir, pages)
                         if entry["file"] in entry_of_page:
@@ -93,7 +96,7 @@ def _write(output: str, shards: int, linked: Linked, *, run: int, batch: BatchCo
         except BaseException:
             writer.abandon()
             raise
-    return bytes_out
+    return bytes_out, followed
 
 
 def _with_across(stats: Any, across: dict[str, int]) -> Any:
