@@ -127,7 +127,8 @@ def test_resume_after_sigkill_loses_and_repeats_nothing(tmp_path):
     keys = [(t["path"], t["id"]) for t in lines_of(tmp_path / "killed")]
     assert len(keys) == len(set(keys)) == 400
     report = json.loads((tmp_path / "killed" / "report.json").read_text())
-    assert report["threads"] == 400 and report["resumed_shards"] == written
+    run = json.loads((tmp_path / "killed" / ".threadclean" / "run.json").read_text())
+    assert report["threads"] == 400 and run["resumed_shards"] == written
     assert not list((tmp_path / "killed").rglob("*.tmp"))
 
 

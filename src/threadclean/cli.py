@@ -259,6 +259,7 @@ Examples:
   threadclean batch dumps/ -o out/ --resume              go on after a stop (Ctrl-C, a crash, a kill)
   threadclean batch a.jsonl.gz b/ -o out/ --format parquet --report-dir out/html
   threadclean batch dumps/ -o out/ --across --index idx/  repeats across threads too, against idx/
+  threadclean batch dumps/ -o out/ --scheduler tcp://10.0.0.5:8786   on a Dask cluster
 """)
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
@@ -287,13 +288,19 @@ Examples:
                    "share one between batches to check new scrapes against every thread indexed before.")
 @click.option("--max-shared", type=click.IntRange(min=2), default=1000, show_default=True,
               help="With --across: a sketch key held by more windows than this is boilerplate, left out and counted.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on the Dask cluster of this scheduler (tcp://HOST:PORT; the cluster extra). Sources and "
+                   "OUTPUT must be on a file system its workers see.")
+@click.option("--cluster", "cluster", type=click.IntRange(min=1), metavar="N",
+              help="Run on a Dask LocalCluster of N worker processes started here (the cluster extra).")
 @click.option("--resume", is_flag=True, help="Continue a batch that was stopped, with the same settings.")
 @click.option("--strict", is_flag=True, help="Exit with 1 when any file or thread failed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no table.")
 @_cleaning_options
 def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tuple[str, ...], pages: str | None,
           shard_size: int, output_format: str, compress: str, report_dir: str | None, workers: int | None,
-          max_thread_mb: int, across: bool, index: str | None, max_shared: int, resume: bool, strict: bool,
+          max_thread_mb: int, across: bool, index: str | None, max_shared: int, scheduler: str | None,
+          cluster: int | None, resume: bool, strict: bool,
           quiet: bool, config: Config, reading: Reading,
           debug: bool) -> None:
     """Clean every thread under SOURCES (folders, files, JSON Lines of threads, .gz/.bz2/.xz/.zst, - for stdin)
@@ -306,7 +313,7 @@ def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tupl
             pages=DEFAULT_PAGES if pages is None else () if pages == "none" else (pages,),
             shard_size=shard_size, output_format=output_format, compress=compress, workers=workers,
             report_dir=report_dir, max_thread_bytes=max_thread_mb << 20, across=across or index is not None,
-            index=index, max_shared=max_shared,
+            index=index, max_shared=max_shared, scheduler=scheduler, cluster=cluster,
         )
         missing = [s for s in sources if s != "-" and not os.path.exists(s)]
         if missing:

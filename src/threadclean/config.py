@@ -196,6 +196,9 @@ class BatchConfig:
             against every thread indexed before.
         max_shared: a band key of the search across threads held by more windows than this is
             boilerplate (a signature, a rule, a template): it is left out and counted.
+        scheduler: run on the Dask cluster whose scheduler is at this address (the ``cluster``
+            extra); sources and output on a file system its workers see.
+        cluster: run on a Dask ``LocalCluster`` of this many worker processes on this machine.
     """
 
     input_format: str = "auto"
@@ -213,6 +216,8 @@ class BatchConfig:
     across: bool = False
     index: str | None = None
     max_shared: int = 1000
+    scheduler: str | None = None
+    cluster: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("exclude", "pages"):
@@ -250,6 +255,12 @@ class BatchConfig:
         if self.index is not None and not isinstance(self.index, (str, os.PathLike)):
             raise ConfigError(f"index: must be a folder's path, not {self.index!r}")
         _check_int("max_shared", self.max_shared, 2, 1 << 40)
+        if self.scheduler is not None and (not isinstance(self.scheduler, str) or not self.scheduler.strip()):
+            raise ConfigError(f"scheduler: must be a scheduler's address (tcp://HOST:PORT), not {self.scheduler!r}")
+        if self.cluster is not None:
+            _check_int("cluster", self.cluster, 1, MAX_WORKERS)
+        if self.scheduler is not None and self.cluster is not None:
+            raise ConfigError("scheduler, cluster: give one, a scheduler to connect to or a local cluster to start")
         if self.report_dir is not None and not isinstance(self.report_dir, (str, os.PathLike)):
             raise ConfigError(f"report_dir: must be a folder's path, not {self.report_dir!r}")
 

@@ -80,7 +80,7 @@ class ArchiveIndex:
         self.db.execute("DELETE FROM collapsed WHERE run = ?", (run,))
         self.db.commit()
         for p in range(PARTITIONS):
-            path = self._partition_path(run, p)
+            path = self.partition_path(run, p)
             if os.path.exists(path):
                 os.remove(path)
 
@@ -120,7 +120,7 @@ class ArchiveIndex:
             if bounds[p] < bounds[p + 1]:
                 f = self._files.get(p)
                 if f is None:
-                    f = self._files[p] = open(self._partition_path(self.run, p), "ab")  # noqa: SIM115
+                    f = self._files[p] = open(self.partition_path(self.run, p), "ab")  # noqa: SIM115
                 f.write(postings[order[bounds[p] : bounds[p + 1]]].tobytes())
 
     def commit(self) -> None:
@@ -134,7 +134,7 @@ class ArchiveIndex:
         """Every posting of partition ``p``, of the finished runs and this one."""
         parts = []
         for run in self.runs_seen():
-            path = self._partition_path(run, p)
+            path = self.partition_path(run, p)
             if os.path.exists(path):
                 parts.append(np.fromfile(path, dtype=POSTING))
         return np.concatenate(parts) if parts else np.zeros(0, POSTING)
@@ -166,7 +166,7 @@ class ArchiveIndex:
                 out[gpn] = [(a, b) for a, b in json.loads(spans)]
         return out
 
-    def _partition_path(self, run: int, p: int) -> str:
+    def partition_path(self, run: int, p: int) -> str:
         return os.path.join(self.folder, "postings", f"r{run:02d}-p{p:03d}.bin")
 
 

@@ -8,6 +8,7 @@ in flight, so memory stays flat however large the archive is.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -66,9 +67,20 @@ class ArchiveReport:
     seconds: float = 0.0
     workers: int = 1
     across: dict[str, Any] | None = None  # the search across threads: copies, threads, what it left out
+    engine: str = "local"  # what ran it: "local", or the Dask scheduler's address
+    index: dict[str, Any] | None = None  # the search across threads: the index's folder and this run's number
+
+    #: how this run went, not what the archive gave: in ``run.json``, not ``report.json``
+    RUN_FIELDS = ("resumed_shards", "seconds", "workers", "engine", "index")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": "threadclean-batch/1", **dataclasses.asdict(self)}
+        """``report.json``: what the archive gave with these settings, the same bytes whatever ran it."""
+        figures = dataclasses.asdict(self)
+        return {"format": "threadclean-batch/2", **{k: v for k, v in figures.items() if k not in self.RUN_FIELDS}}
+
+    def run_dict(self) -> dict[str, Any]:
+        """``.threadclean/run.json``: how this run went (its time, workers, engine, index)."""
+        return {k: getattr(self, k) for k in self.RUN_FIELDS}
 
     @classmethod
     def of(cls, tally: Tally, **rest: Any) -> ArchiveReport:
@@ -146,14 +158,28 @@ def clean_archive(
                             skip=[output, *([batch.report_dir] if batch.report_dir else [])]))
     settings = {"sources": sources, **batch.settings(), "config": config.to_dict(),
                 "listing": {"files": len(files), "key": listing_key(files)}}
-    with lock_output(output):  # a second batch on OUT is refused, not interleaved
+    with lock_output(output), _engine(batch) as client:  # a second batch on OUT is refused, not interleaved
+        if client is not None:
+            workers = len(client.scheduler_info().get("workers", {})) or workers
         return _write(output, files, settings, config=config, batch=batch, resume=resume, progress=progress,
-                      stdin=stdin, workers=workers)
+                      stdin=stdin, workers=workers, client=client)
+
+
+@contextlib.contextmanager
+def _engine(batch: BatchConfig) -> Iterator[Any]:
+    """The Dask client the batch runs on, or None to run on this machine."""
+    if batch.scheduler is None and batch.cluster is None:
+        yield None
+        return
+    from .cluster import connect
+
+    with connect(batch) as client:
+        yield client
 
 
 def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str, Any], *, config: Config,
            batch: BatchConfig, resume: bool, progress: Callable[[BatchProgress], None] | None,
-           stdin: IO[bytes] | None, workers: int) -> ArchiveReport:
+           stdin: IO[bytes] | None, workers: int, client: Any = None) -> ArchiveReport:
     """The batch itself, once its output folder is locked."""
     # with the search across threads, the first pass writes stage shards, the second the output
     across = batch.across
@@ -180,7 +206,13 @@ def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str,
     k = done
     bytes_done = 0
     try:
-        for job, outcome in run_jobs(jobs, config, batch, workers):
+        if client is not None:
+            from .cluster import run_jobs_on
+
+            outcomes = run_jobs_on(client, jobs, config, batch)
+        else:
+            outcomes = run_jobs(jobs, config, batch, workers)
+        for job, outcome in outcomes:
             while job.index >= (k + 1) * batch.shard_size or writer is None:
                 if writer is not None:
                     _finish(writer, shard, output, k, total, sketches if across else None)
@@ -200,17 +232,21 @@ def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str,
         if writer is not None:
             writer.abandon()
         raise
-    figures = None
+    engine = "local" if client is None else str(client.scheduler.address)
+    figures = index = None
     if across:
         shards = k + 1 if writer is not None else done
-        figures = link_stage(output, shards, config=config, batch=batch, total=total)
-    report = ArchiveReport.of(total, workers=workers, resumed_shards=done, bytes_on_disk=size, across=figures)
+        figures, index = link_stage(output, shards, config=config, batch=batch, total=total, client=client)
+    report = ArchiveReport.of(total, workers=workers, resumed_shards=done, bytes_on_disk=size, across=figures,
+                              index=index, engine=engine)
     report.shards = sorted(f for f in os.listdir(output) if f.startswith("part-") and not f.endswith(".tmp"))
     if batch.report_dir:
         with open(os.path.join(batch.report_dir, "index.html.tmp"), "w", encoding="utf-8") as f:
             f.writelines(render_index(total.pages, report.to_dict()))
         os.replace(os.path.join(batch.report_dir, "index.html.tmp"), os.path.join(batch.report_dir, "index.html"))
     report.seconds = round(time.perf_counter() - started, 3)
+    write_atomic(os.path.join(output, STATE, "run.json"),
+                 json.dumps(report.run_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
     write_atomic(os.path.join(output, "report.json"),
                  json.dumps(report.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
     return report

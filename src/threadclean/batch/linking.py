@@ -36,9 +36,11 @@ def _lines(output: str, k: int) -> list[str]:
         return [line for line in f.read().split("\n") if line]
 
 
-def link_stage(output: str, shards: int, *, config: Config, batch: BatchConfig, total: Tally) -> dict[str, Any]:
+def link_stage(output: str, shards: int, *, config: Config, batch: BatchConfig, total: Tally, client: Any = None
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The output shards from the ``shards`` stage shards, with the copies across threads found
-    against the index; the figures of the search (``report.json``'s ``across``)."""
+    against the index (the pairs by band key on the Dask ``client``'s cluster, if given); the
+    figures of the search (``report.json``'s ``across``) and the index and run it used."""
     folder = batch.index or os.path.join(output, STATE, "index")
     index = ArchiveIndex(str(folder), settings={"config": config.to_dict(), "max_shared": batch.max_shared})
     try:
@@ -52,15 +54,20 @@ def link_stage(output: str, shards: int, *, config: Config, batch: BatchConfig, 
                 entries += entries_of(out, path=out["path"], thread=out["id"], run=run, job=out["job"])
             index.add(entries, rows)
             index.commit()
-        linked = link(index, config, max_shared=batch.max_shared)
+        pairs_of = None
+        if client is not None:
+            from .cluster import pairs_by_key
+
+            pairs_of = pairs_by_key(client, index, max_shared=batch.max_shared)
+        linked = link(index, config, max_shared=batch.max_shared, pairs_of=pairs_of)
         bytes_out, followed = _write(output, shards, linked, run=run, batch=batch, total=total)
         index.finish(linked.collapsed)
     finally:
         index.close()
     figures = linked.figures()
-    figures.update(followed=followed, run=run, index=os.path.abspath(folder))
+    figures.update(followed=followed)
     total.bytes_out = bytes_out
-    return figures
+    return figures, {"folder": os.path.abspath(folder), "run": run}
 
 
 def _write(output: str, shards: int, linked: Linked, *, run: int, batch: BatchConfig, total: Tally
