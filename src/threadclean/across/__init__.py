@@ -13,8 +13,9 @@ seen between runs, so a later batch is checked against everything indexed before
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,74 +23,137 @@ import numpy as np
 from ..config import Config
 from .apply import apply_copies
 from .entries import PostEntry, entries_of, thread_of
-from .search import CrossCopy, best_sources, chains_for, pairs_in, settle
+from .search import PAIR, CrossCopy, best_sources, chains_for, pairs_in, settle
 from .sketch import POSTING, postings
 from .store import PARTITIONS, ArchiveIndex
 
-__all__ = ["POSTING", "ArchiveIndex", "CrossCopy", "Linked", "PostEntry", "apply_copies", "entries_of",
+__all__ = ["POSTING", "ArchiveIndex", "CrossCopy", "Linked", "PostEntry", "apply_copies", "copies_in", "entries_of",
            "link", "postings", "thread_of"]
 
 _BATCH = 2000  # target posts aligned at a time: their entries and their sources' in memory
+_CHUNK_POSTS = 50_000  # this run's posts whose pairs are routed to one file (in the archive's order)
 
 
 @dataclass
 class Linked:
-    """What the search across threads found in a run: each post's copies (by post number), the
-    posts they name, and what it left out."""
+    """What the search across threads found in a run (its copies are in the index), and what it
+    left out."""
 
-    copies: dict[int, list[CrossCopy]] = field(default_factory=dict)
-    sources: dict[int, PostEntry] = field(default_factory=dict)
-    collapsed: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    quotes: int = 0
+    chars: int = 0
+    threads: int = 0  # threads with a copy
     stop_listed_keys: int = 0  # band keys held by more than max_shared windows
     stop_listed_postings: int = 0
     pairs: int = 0  # pairs of posts aligned
-    threads: set[int] = field(default_factory=set)  # threads (run and job) with a copy
 
     def figures(self) -> dict[str, Any]:
-        copies = [c for cs in self.copies.values() for c in cs]
-        return {"quotes": len(copies), "chars": sum(c.end - c.start for c in copies), "threads": len(self.threads),
-                "pairs_aligned": self.pairs,
+        return {"quotes": self.quotes, "chars": self.chars, "threads": self.threads, "pairs_aligned": self.pairs,
                 "stop_listed": {"keys": self.stop_listed_keys, "postings": self.stop_listed_postings}}
 
 
-def link(index: ArchiveIndex, config: Config, *, max_shared: int,
-         pairs_of: Callable[[Iterable[int]], Iterable[tuple[np.ndarray, int, int]]] | None = None) -> Linked:
-    """The copies across threads of this run's posts, against every post the index holds.
+class _Router:
+    """Pairs of posts routed to files by their target's place in the archive's order, so each
+    file holds every pair of a stretch of targets, and is read alone."""
+
+    def __init__(self, folder: str, order: np.ndarray) -> None:
+        self.folder = folder
+        os.makedirs(folder, exist_ok=True)
+        self.place = np.argsort(order, kind="stable")  # by_number[i] stands at order[place[i]]
+        self.by_number = order[self.place]
+        self.chunks = max(1, -(-order.size // _CHUNK_POSTS))
+        self.files = [open(self._path(c), "wb") for c in range(self.chunks)]  # noqa: SIM115
+
+    def _path(self, c: int) -> str:
+        return os.path.join(self.folder, f"pairs-{c:05d}.bin")
+
+    def add(self, pairs: np.ndarray) -> None:
+        if pairs.size == 0:
+            return
+        at = np.searchsorted(self.by_number, pairs["target"])
+        chunk = self.place[at] // _CHUNK_POSTS
+        order = np.argsort(chunk, kind="stable")
+        bounds = np.searchsorted(chunk[order], np.arange(self.chunks + 1))
+        for c in range(self.chunks):
+            if bounds[c] < bounds[c + 1]:
+                self.files[c].write(pairs[order[bounds[c] : bounds[c + 1]]].tobytes())
+
+    def close(self) -> None:
+        for f in self.files:
+            f.close()
+
+    def load(self, c: int) -> np.ndarray:
+        pairs = np.fromfile(self._path(c), dtype=PAIR)
+        os.remove(self._path(c))
+        return pairs
+
+
+Found = tuple[np.ndarray, int, int]  # what ``pairs_in`` gives: pairs, and the keys and postings left out
+
+
+def _local_pairs(index: ArchiveIndex, max_shared: int) -> Callable[[Iterable[int]], Iterator[Found]]:
+    def pairs_of(parts: Iterable[int]) -> Iterator[Found]:
+        for p in parts:
+            for rows in index.partition(p):
+                yield pairs_in(rows, max_shared=max_shared)
+
+    return pairs_of
+
+
+def link(index: ArchiveIndex, config: Config, *, max_shared: int, work: str,
+         pairs_of: Callable[[Iterable[int]], Iterable[Found]] | None = None) -> Linked:
+    """The copies across threads of this run's posts, against every post the index holds, kept
+    in the index (``ArchiveIndex.copies_of``); ``work`` is a folder for the pairs on their way.
 
     ``pairs_of`` maps partition numbers to their ``pairs_in`` results (by default one after the
-    other here; a cluster maps them over its workers): the rest runs in this process.
+    other here; a cluster maps them over its workers): the rest runs in this process, a stretch
+    of the archive's order at a time, so its memory does not grow with the archive.
     """
     run = index.run
-    if pairs_of is None:
-        pairs_of = lambda parts: (pairs_in(index.partition(p), max_shared=max_shared) for p in parts)  # noqa: E731
+    pairs_of = pairs_of or _local_pairs(index, max_shared)
     found = Linked()
-    kept = []
-    for pairs, keys, rows in pairs_of(range(PARTITIONS)):
-        found.stop_listed_keys += keys
-        found.stop_listed_postings += rows
-        kept.append(pairs[(pairs["target"] >> 56) == run])
-    best = best_sources(np.concatenate(kept) if kept else np.zeros(0))
-    order = [g for _, g in index.ranks() if g in best]
-    for lo in range(0, len(order), _BATCH):
-        chunk = order[lo : lo + _BATCH]
-        wanted = set(chunk) | {s for t in chunk for s in best[t]}
-        entries = index.entries(wanted)
-        older = [g for g in wanted if g >> 56 != run and g not in found.collapsed]
-        found.collapsed.update(index.collapsed(older))
-        targets = []
-        for t in chunk:
-            sources = [entries[s] for s in best[t] if s in entries]
-            found.pairs += len(sources)
-            targets.append((entries[t], chains_for(entries[t], sources, config)))
-        copies = settle(targets, entries, found.collapsed, config)
-        for t, cs in copies.items():
-            found.copies[t] = cs
-            found.threads.add(thread_of(t))
-            for c in cs:
-                found.sources[c.source] = entries[c.source]
+    order = index.order()
+    router = _Router(work, order)
+    try:
+        for pairs, keys, rows in pairs_of(range(PARTITIONS)):
+            found.stop_listed_keys += keys
+            found.stop_listed_postings += rows
+            router.add(pairs[(pairs["target"] >> 56) == run])
+    finally:
+        router.close()
+    for c in range(router.chunks):
+        best = best_sources(router.load(c))
+        targets = [g for g in order[c * _CHUNK_POSTS : (c + 1) * _CHUNK_POSTS].tolist() if g in best]
+        for lo in range(0, len(targets), _BATCH):
+            _settle_batch(index, config, targets[lo : lo + _BATCH], best, found)
+    found.threads = index.figures()[1]
     return found
 
 
-def thread_copies(linked: Linked, entries: Iterable[PostEntry]) -> Mapping[int, list[CrossCopy]]:
-    """The copies of a thread's posts."""
-    return {e.gpn: linked.copies[e.gpn] for e in entries if e.gpn in linked.copies}
+def _settle_batch(index: ArchiveIndex, config: Config, chunk: list[int], best: dict[int, list[int]],
+                  found: Linked) -> None:
+    """The copies of a stretch of targets (in the archive's order), kept in the index."""
+    wanted = set(chunk) | {s for t in chunk for s in best[t]}
+    entries = index.entries(wanted)
+    collapsed = index.collapsed(wanted)  # of earlier runs, and of this run's earlier stretches
+    targets = []
+    folded: dict[int, tuple[str, np.ndarray]] = {}  # the sources of many targets are the same few posts
+    for t in chunk:
+        sources = [entries[s] for s in best[t] if s in entries]
+        found.pairs += len(sources)
+        targets.append((entries[t], chains_for(entries[t], sources, config, folded)))
+    copies = settle(targets, entries, collapsed, config)
+    index.keep_copies(copies, {g: collapsed[g] for g in copies})
+    found.quotes += sum(map(len, copies.values()))
+    found.chars += sum(c.end - c.start for cs in copies.values() for c in cs)
+
+
+def copies_in(index: ArchiveIndex, entries: Iterable[PostEntry]) -> tuple[dict[int, list[CrossCopy]],
+                                                                           dict[int, PostEntry]]:
+    """The copies of some threads' posts (consecutive threads), and the posts they name."""
+    numbers = [e.gpn for e in entries]
+    if not numbers:
+        return {}, {}
+    found = index.copies_of(thread_of(min(numbers)), thread_of(max(numbers)))
+    copies = {g: [CrossCopy(*c) for c in cs] for g, cs in found.items()}
+    sources = index.entries({c.source for cs in copies.values() for c in cs})
+    return copies, sources

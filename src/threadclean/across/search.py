@@ -22,10 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import regex
 
 from ..config import Config
 from ..find.align import align, similarity
-from ..find.stream import build_stream
 from .entries import PostEntry
 from .sketch import words
 
@@ -132,10 +132,33 @@ class CrossCopy:
     similarity: float
 
 
+# the folding of the search within a thread (``find.stream``): full-width ASCII to ASCII, the
+# ideographic space to a space, A-Z to a-z
+_FOLD = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, **{c: c - 0xFEE0 + 32 for c in range(0xFF21, 0xFF3B)},
+         0x3000: 0x20, **{c: c + 32 for c in range(0x41, 0x5B)}}
+_SOLID = regex.compile(r"[^\s\u200b\ufeff]++")  # a run of what is not white space (as the stream counts it)
+
+
 def _folded(text: str) -> tuple[str, np.ndarray]:
-    """A post's text folded as the search within a thread folds it, and each character's offset."""
-    stream = build_stream([words(text)])
-    return stream.text.rstrip("\x00"), stream.to_raw
+    r"""A post's words folded as the search within a thread folds them (white space between
+    letters of spaced scripts one space, none between CJK characters), and each character's
+    offset in the text.
+
+    >>> _folded("Ａb  c\n中 文")
+    ('ab c 中文', array([0, 1, 3, 4, 5, 6, 8]))
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for base, piece in words(text):
+        folded = piece.translate(_FOLD)
+        for m in _SOLID.finditer(folded):
+            run = m.group()
+            if out and (out[-1][-1] < "\x80" or run[0] < "\x80"):  # white space stood between the two
+                out.append(" ")
+                where.append(base + m.start() - 1)
+            out.append(run)
+            where.extend(range(base + m.start(), base + m.end()))
+    return "".join(out), np.asarray(where, dtype=np.int64)
 
 
 def _text_blocks(blocks: Iterable[tuple[int, int, int]], s_map: np.ndarray, t_map: np.ndarray
@@ -151,12 +174,21 @@ def _text_blocks(blocks: Iterable[tuple[int, int, int]], s_map: np.ndarray, t_ma
     return out
 
 
-def chains_for(target: PostEntry, sources: Sequence[PostEntry], config: Config) -> list[CrossChain]:
-    """The chains of ``target``'s text that repeat each of ``sources``' texts."""
-    t_text, t_map = _folded(target.text)
+def chains_for(target: PostEntry, sources: Sequence[PostEntry], config: Config,
+               folded: dict[int, tuple[str, np.ndarray]] | None = None) -> list[CrossChain]:
+    """The chains of ``target``'s text that repeat each of ``sources``' texts (``folded``: the
+    posts folded so far, by number, which this call adds to)."""
+    folded = {} if folded is None else folded
+
+    def fold(e: PostEntry) -> tuple[str, np.ndarray]:
+        if e.gpn not in folded:
+            folded[e.gpn] = _folded(e.text)
+        return folded[e.gpn]
+
+    t_text, t_map = fold(target)
     out = []
     for source in sources:
-        s_text, s_map = _folded(source.text)
+        s_text, s_map = fold(source)
         for chain in align(s_text, t_text, max_gap=config.max_gap, min_matched=max(1, config.min_copy_chars // 2)):
             out.append(CrossChain(source.gpn, tuple(_text_blocks(chain.blocks, s_map, t_map))))
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from .entries import MAX_RUNS, PostEntry
 from .sketch import POSTING
 
 PARTITIONS = 64
+SLICE_ROWS = 2_000_000  # postings searched at once (64 MB): the search's memory, whatever the archive holds
 _FORMAT = "threadclean-index/1"
 
 
@@ -43,7 +44,9 @@ class ArchiveIndex:
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
             "CREATE TABLE IF NOT EXISTS runs (run INTEGER PRIMARY KEY, output TEXT, done INTEGER);"
             "CREATE TABLE IF NOT EXISTS posts (gpn INTEGER PRIMARY KEY, run INTEGER, rank INTEGER, row TEXT);"
-            "CREATE TABLE IF NOT EXISTS collapsed (gpn INTEGER PRIMARY KEY, run INTEGER, spans TEXT);")
+            "CREATE TABLE IF NOT EXISTS collapsed (gpn INTEGER PRIMARY KEY, run INTEGER, spans TEXT);"
+            "CREATE TABLE IF NOT EXISTS copies (thread INTEGER, gpn INTEGER, run INTEGER, copies TEXT);"
+            "CREATE INDEX IF NOT EXISTS copies_by_thread ON copies (thread);")
         wanted = json.dumps({"format": _FORMAT, **settings}, sort_keys=True)
         found = self.db.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
         if found is None:
@@ -78,21 +81,46 @@ class ArchiveIndex:
         self.db.execute("UPDATE runs SET done = 0 WHERE run = ?", (run,))
         self.db.execute("DELETE FROM posts WHERE run = ?", (run,))
         self.db.execute("DELETE FROM collapsed WHERE run = ?", (run,))
+        self.db.execute("DELETE FROM copies WHERE run = ?", (run,))
         self.db.commit()
         for p in range(PARTITIONS):
             path = self.partition_path(run, p)
             if os.path.exists(path):
                 os.remove(path)
 
-    def finish(self, collapsed: Mapping[int, Sequence[tuple[int, int]]]) -> None:
-        """This run's cut ranges kept, and the run counted."""
+    def finish(self) -> None:
+        """This run counted: its posts, postings, copies and cut ranges seen by the runs after it."""
         for f in self._files.values():
             f.close()
         self._files.clear()
-        rows = ((g, self.run, json.dumps(list(map(list, s)))) for g, s in collapsed.items() if g >> 56 == self.run)
-        self.db.executemany("INSERT OR REPLACE INTO collapsed VALUES (?, ?, ?)", rows)
         self.db.execute("UPDATE runs SET done = 1 WHERE run = ?", (self.run,))
         self.db.commit()
+
+    def keep_copies(self, copies: Mapping[int, Sequence[Any]], collapsed: Mapping[int, Sequence[tuple[int, int]]]
+                    ) -> None:
+        """Copies found in this run's posts (``across.search.CrossCopy``), and the ranges now cut
+        from them, by post number."""
+        self.db.executemany("INSERT INTO copies VALUES (?, ?, ?, ?)",
+                            ((g >> 24, g, self.run, json.dumps([list(_fields(c)) for c in cs]))
+                             for g, cs in copies.items()))
+        self.db.executemany("INSERT OR REPLACE INTO collapsed VALUES (?, ?, ?)",
+                            ((g, self.run, json.dumps(list(map(list, s)))) for g, s in collapsed.items()))
+        self.db.commit()
+
+    def copies_of(self, first: int, last: int) -> dict[int, list[tuple[Any, ...]]]:
+        """This run's copies in threads ``first`` to ``last`` (run and job, as ``thread_of``
+        gives), by post number, each as the fields of a ``CrossCopy``."""
+        out: dict[int, list[tuple[Any, ...]]] = {}
+        for gpn, found in self.db.execute("SELECT gpn, copies FROM copies WHERE thread BETWEEN ? AND ? AND run = ?",
+                                          (first, last, self.run)):
+            out[gpn] = [tuple(c) for c in json.loads(found)]
+        return out
+
+    def figures(self) -> tuple[int, int]:
+        """The posts with copies in this run, and the threads."""
+        posts, threads = self.db.execute("SELECT COUNT(*), COUNT(DISTINCT thread) FROM copies WHERE run = ?",
+                                         (self.run,)).fetchone()
+        return int(posts), int(threads)
 
     def close(self) -> None:
         for f in self._files.values():
@@ -130,18 +158,32 @@ class ArchiveIndex:
 
     # reading
 
-    def partition(self, p: int) -> np.ndarray:
-        """Every posting of partition ``p``, of the finished runs and this one."""
-        parts = []
-        for run in self.runs_seen():
-            path = self.partition_path(run, p)
-            if os.path.exists(path):
-                parts.append(np.fromfile(path, dtype=POSTING))
-        return np.concatenate(parts) if parts else np.zeros(0, POSTING)
+    def partition(self, p: int) -> Iterator[np.ndarray]:
+        """Every posting of partition ``p``, of the finished runs and this one, in slices of about
+        ``SLICE_ROWS`` rows at most, each holding every posting of its keys."""
+        maps = [np.memmap(path, dtype=POSTING, mode="r") for path in self.partition_files(p)]
+        rows = sum(m.size for m in maps)
+        slices = max(1, -(-rows // SLICE_ROWS))
+        for k in range(slices):
+            if slices == 1:
+                yield np.concatenate([np.asarray(m) for m in maps]) if maps else np.zeros(0, POSTING)
+                continue
+            parts = [np.asarray(m[(m["key"] >> np.uint64(32)) % np.uint64(slices) == k]) for m in maps]
+            yield np.concatenate(parts)
 
-    def ranks(self) -> Iterable[tuple[int, int]]:
-        """(rank, number) of every post of this run, in the archive's order."""
-        return self.db.execute("SELECT rank, gpn FROM posts WHERE run = ? ORDER BY rank, gpn", (self.run,))
+    def partition_files(self, p: int) -> list[str]:
+        """The files of partition ``p`` of the runs this one counts (those not empty)."""
+        paths = (self.partition_path(run, p) for run in self.runs_seen())
+        return [path for path in paths if os.path.exists(path) and os.path.getsize(path)]
+
+    def postings(self) -> int:
+        """How many postings the runs this one counts hold."""
+        return sum(os.path.getsize(f) for p in range(PARTITIONS) for f in self.partition_files(p)) // POSTING.itemsize
+
+    def order(self) -> np.ndarray:
+        """The numbers of this run's posts, in the archive's order (rank, then number)."""
+        found = self.db.execute("SELECT gpn FROM posts WHERE run = ? ORDER BY rank, gpn", (self.run,))
+        return np.fromiter((g for (g,) in found), dtype=np.int64)
 
     def entries(self, gpns: Iterable[int]) -> dict[int, PostEntry]:
         """The posts of these numbers that the index holds."""
@@ -168,6 +210,10 @@ class ArchiveIndex:
 
     def partition_path(self, run: int, p: int) -> str:
         return os.path.join(self.folder, "postings", f"r{run:02d}-p{p:03d}.bin")
+
+
+def _fields(copy: Any) -> tuple[Any, ...]:
+    return (copy.start, copy.end, copy.source, copy.source_start, copy.source_end, copy.similarity)
 
 
 def _differ(before: str, now: str) -> str:

@@ -16,7 +16,6 @@ machine, or a shared mount): tasks read their files by path.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -25,7 +24,7 @@ import numpy as np
 
 from ..across import POSTING, ArchiveIndex
 from ..across.search import pairs_in
-from ..across.store import PARTITIONS
+from ..across.store import PARTITIONS, SLICE_ROWS
 from ..config import BatchConfig, Config
 from ..errors import MissingDependency
 from .jobs import Outcome
@@ -115,15 +114,18 @@ def pairs_by_key(client: Any, index: ArchiveIndex, *, max_shared: int) -> Any:
     except ImportError:
         raise MissingDependency("dask.dataframe", "cluster", "the search across threads on a cluster") from None
 
-    def pairs_of(_: Iterable[int]) -> Iterable[tuple[np.ndarray, int, int]]:
-        paths = [index.partition_path(run, p) for run in index.runs_seen() for p in range(PARTITIONS)]
-        paths = [p for p in paths if os.path.exists(p) and os.path.getsize(p)]
+    def pairs_of(_: Iterable[int]) -> Iterator[tuple[np.ndarray, int, int]]:
+        paths = [path for p in range(PARTITIONS) for path in index.partition_files(p)]
         if not paths:
-            return []
+            return
         meta = pd.DataFrame({name: np.zeros(0, POSTING[name]) for name in _COLUMNS})
         frame = dd.from_delayed([dask.delayed(_read)(p) for p in paths], meta=meta, verify_meta=False)
-        shuffled = frame.shuffle(on="key", npartitions=PARTITIONS)
+        # as many partitions as keep each one's postings at a slice of the local search's
+        shuffled = frame.shuffle(on="key", npartitions=max(PARTITIONS, -(-index.postings() // SLICE_ROWS)))
         tasks = [dask.delayed(_pairs)(part, max_shared) for part in shuffled.to_delayed()]
-        return list(client.compute(tasks, sync=True))
+        distributed = _distributed()
+        for future in distributed.as_completed(client.compute(tasks)):  # taken as they come: any order will do
+            yield future.result()
+            future.release()
 
     return pairs_of

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..across import POSTING, ArchiveIndex, Linked, apply_copies, entries_of, link, thread_of
+from ..across import POSTING, ArchiveIndex, apply_copies, copies_in, entries_of, link, thread_of
 from ..config import BatchConfig, Config
 from .jobs import Tally, formatted, page_name, report_page
 from .shards import STATE, ShardWriter, shard_name
@@ -59,40 +59,46 @@ def link_stage(output: str, shards: int, *, config: Config, batch: BatchConfig, 
             from .cluster import pairs_by_key
 
             pairs_of = pairs_by_key(client, index, max_shared=batch.max_shared)
-        linked = link(index, config, max_shared=batch.max_shared, pairs_of=pairs_of)
-        bytes_out, followed = _write(output, shards, linked, run=run, batch=batch, total=total)
-        index.finish(linked.collapsed)
+        linked = link(index, config, max_shared=batch.max_shared, pairs_of=pairs_of,
+                      work=os.path.join(output, STATE, "pairs"))
+        bytes_out, followed = _write(output, shards, index, run=run, batch=batch, total=total)
+        shuffled = index.postings()
+        index.finish()
     finally:
         index.close()
     figures = linked.figures()
     figures.update(followed=followed)
     total.bytes_out = bytes_out
-    return figures, {"folder": os.path.abspath(folder), "run": run}
+    return figures, {"folder": os.path.abspath(folder), "run": run, "postings": shuffled,
+                     "postings_bytes": shuffled * POSTING.itemsize}
 
 
-def _write(output: str, shards: int, linked: Linked, *, run: int, batch: BatchConfig, total: Tally
+def _write(output: str, shards: int, index: ArchiveIndex, *, run: int, batch: BatchConfig, total: Tally
            ) -> tuple[int, int]:
     """The output shards; their bytes, and the quotes of a thread followed to another thread."""
-    # the report pages of this run's threads, by (path, id): a copy links to its source's page
-    pages = {(e.path, e.thread): page_name((g >> 24) & ((1 << 32) - 1))
-             for g, e in linked.sources.items() if g >> 56 == run} if batch.report_dir else {}
     entry_of_page = {p["file"]: i for i, p in enumerate(total.pages)}
     bytes_out = followed = 0
     for k in range(shards):
+        lines = [json.loads(line) for line in _lines(output, k)]
+        entries = {id(out): entries_of(out, path=out["path"], thread=out["id"], run=run, job=out["job"])
+                   for out in lines}
+        copies, sources = copies_in(index, [e for es in entries.values() for e in es])
         writer = ShardWriter(output, k, fmt=batch.output_format, compress=batch.compress)
         try:
-            for line in _lines(output, k):
-                out = json.loads(line)
+            for out in lines:
+                mine = entries[id(out)]
                 job = out.pop("job")
                 out.pop("bytes_in", None)
-                if (run << 32 | job) in linked.threads:
-                    entries = entries_of(out, path=out["path"], thread=out["id"], run=run, job=job)
-                    mine = {e.gpn: linked.copies[e.gpn] for e in entries if e.gpn in linked.copies}
-                    out = apply_copies(out, entries, mine, linked.sources)
+                theirs = {e.gpn: copies[e.gpn] for e in mine if e.gpn in copies}
+                if theirs:
+                    out = apply_copies(out, mine, theirs, sources)
                     stats = out["stats"]["across"]
                     total.stats = _with_across(total.stats, stats)
                     followed += stats["followed"]
                     if batch.report_dir:
+                        # the pages of this run's threads, by (path, id): a copy links to its source's page
+                        pages = {(e.path, e.thread): page_name((g >> 24) & ((1 << 32) - 1))
+                                 for g, e in sources.items() if g >> 56 == run}
                         entry = report_page(out, job, batch.report_dir, pages)
                         if entry["file"] in entry_of_page:
                             total.pages[entry_of_page[entry["file"]]] = entry
