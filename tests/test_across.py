@@ -242,3 +242,26 @@ def test_the_cli_says_what_it_found_across_threads(tmp_path):
     result = CliRunner().invoke(cli, ["batch", str(gen), "-o", str(tmp_path / "out"), "--across", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert re.search(r"copies across threads\s+[1-9][\d,]* \([\d,]+ characters\) in [1-9]", result.output)
+
+
+def test_with_one_save_of_each_thread_the_annotated_threads_are_as_they_were(archive, tmp_path):
+    """Every real thread saved once (the folders that save threads again left out), and the pastes:
+    the search across threads leaves every annotated real thread as it was (so its scores are
+    unchanged), but for one mail file that quotes another message of its thread, saved apart."""
+    real = shared_path("realdata")
+    kept = [str(p) for p in sorted(real.iterdir()) if p.is_dir() and p.name not in _SAVES_AGAIN]
+    out = tmp_path / "once"
+    clean_archive([*kept, str(archive["tmp"] / "gen")], str(out), batch=BatchConfig(workers=2, across=True))
+    before = {(d["path"], d["id"]): d for d in archive["before"]}
+    annotated = changed = 0
+    for doc in _docs(out):
+        key = (doc["path"], doc["id"])
+        gold = Path(doc["path"]).with_suffix(".gold.json")
+        if key not in before or not gold.exists():
+            continue
+        annotated += 1
+        if doc["posts"] != before[key]["posts"]:
+            changed += 1
+            assert all(Path(q["thread"]["path"]).parent == Path(doc["path"]).parent and "email" in doc["path"]
+                       for _, q in _across(doc)), key
+    assert annotated >= 15 and changed <= 1

@@ -80,3 +80,36 @@ def test_a_worker_killed_mid_run_changes_nothing(archive, cluster):
     assert "error" not in done, done.get("error")
     assert _outputs(out) == local
     assert pids[0] not in client.run(os.getpid).values()  # it did die (its nanny started another)
+
+
+_KILLER = '''
+import os, signal
+import threadclean.batch.jobs as jobs
+_clean = jobs.clean_job
+def clean_job(job, **kw):
+    if "killer" in job.path:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _clean(job, **kw)
+jobs.clean_job = clean_job
+'''
+
+
+def test_a_thread_that_kills_the_clusters_workers_is_reported_and_skipped(tmp_path):
+    src = tmp_path / "src"
+    acrossgen.build(src, [], threads=40, seed=2)
+    (src / "killer.txt").write_text("这个帖子让清理它的进程死掉。\n", encoding="utf-8")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_KILLER, encoding="utf-8")  # in every process, the workers too
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), *sys.path]),
+           "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
+    import json
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "threadclean", "batch", str(src), "-o", str(tmp_path / "out"),
+                           "--cluster", "2", "-q"], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    (error,) = report["errors"]
+    assert report["failed"] == 1 and report["threads"] == 40
+    assert error["path"].endswith("killer.txt") and "killed the cluster's workers" in error["reason"]

@@ -13,7 +13,9 @@ seen between runs, so a later batch is checked against everything indexed before
 
 from __future__ import annotations
 
+import functools
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +25,7 @@ import numpy as np
 from ..config import Config
 from .apply import apply_copies
 from .entries import PostEntry, entries_of, thread_of
-from .search import PAIR, CrossCopy, best_sources, chains_for, pairs_in, settle
+from .search import PAIR, CrossChain, CrossCopy, best_sources, chains_for, pairs_in, settle
 from .sketch import POSTING, postings
 from .store import PARTITIONS, ArchiveIndex
 
@@ -99,14 +101,28 @@ def _local_pairs(index: ArchiveIndex, max_shared: int) -> Callable[[Iterable[int
     return pairs_of
 
 
+Work = list[tuple[PostEntry, list[PostEntry]]]  # target posts, each with its sources
+Aligned = list[tuple[PostEntry, list[CrossChain]]]
+
+
+def align_batch(work: Work, config: Config) -> Aligned:
+    """Each target's chains with its sources: the alignment, a pure function of its input (what
+    a cluster runs as a task)."""
+    folded: dict[int, tuple[str, np.ndarray]] = {}  # the sources of many targets are the same few posts
+    return [(target, chains_for(target, sources, config, folded)) for target, sources in work]
+
+
 def link(index: ArchiveIndex, config: Config, *, max_shared: int, work: str,
-         pairs_of: Callable[[Iterable[int]], Iterable[Found]] | None = None) -> Linked:
+         pairs_of: Callable[[Iterable[int]], Iterable[Found]] | None = None,
+         align_map: Callable[[Callable[[Work], Aligned], Iterable[Work]], Iterable[Aligned]] | None = None,
+         ) -> Linked:
     """The copies across threads of this run's posts, against every post the index holds, kept
     in the index (``ArchiveIndex.copies_of``); ``work`` is a folder for the pairs on their way.
 
-    ``pairs_of`` maps partition numbers to their ``pairs_in`` results (by default one after the
-    other here; a cluster maps them over its workers): the rest runs in this process, a stretch
-    of the archive's order at a time, so its memory does not grow with the archive.
+    ``pairs_of`` maps partition numbers to their ``pairs_in`` results, and ``align_map`` maps
+    ``align_batch`` over batches of targets, giving the results in order (both by default one
+    after the other here; a cluster maps them over its workers). Settling runs here, a stretch of
+    the archive's order at a time, so this process's memory does not grow with the archive.
     """
     run = index.run
     pairs_of = pairs_of or _local_pairs(index, max_shared)
@@ -120,31 +136,30 @@ def link(index: ArchiveIndex, config: Config, *, max_shared: int, work: str,
             router.add(pairs[(pairs["target"] >> 56) == run])
     finally:
         router.close()
-    for c in range(router.chunks):
-        best = best_sources(router.load(c))
-        targets = [g for g in order[c * _CHUNK_POSTS : (c + 1) * _CHUNK_POSTS].tolist() if g in best]
-        for lo in range(0, len(targets), _BATCH):
-            _settle_batch(index, config, targets[lo : lo + _BATCH], best, found)
+    batches: deque[dict[int, PostEntry]] = deque()  # the entries of each batch sent to be aligned
+
+    def works() -> Iterator[Work]:
+        for c in range(router.chunks):
+            best = best_sources(router.load(c))
+            targets = [g for g in order[c * _CHUNK_POSTS : (c + 1) * _CHUNK_POSTS].tolist() if g in best]
+            for lo in range(0, len(targets), _BATCH):
+                chunk = targets[lo : lo + _BATCH]
+                entries = index.entries(set(chunk) | {s for t in chunk for s in best[t]})
+                batches.append(entries)
+                work = [(entries[t], [entries[s] for s in best[t] if s in entries]) for t in chunk]
+                found.pairs += sum(len(sources) for _, sources in work)
+                yield work
+
+    mapper = align_map or (lambda fn, items: map(fn, items))
+    for aligned in mapper(functools.partial(align_batch, config=config), works()):
+        entries = batches.popleft()
+        collapsed = index.collapsed(entries)  # of earlier runs, and of this run's earlier stretches
+        copies = settle(aligned, entries, collapsed, config)
+        index.keep_copies(copies, {g: collapsed[g] for g in copies})
+        found.quotes += sum(map(len, copies.values()))
+        found.chars += sum(c.end - c.start for cs in copies.values() for c in cs)
     found.threads = index.figures()[1]
     return found
-
-
-def _settle_batch(index: ArchiveIndex, config: Config, chunk: list[int], best: dict[int, list[int]],
-                  found: Linked) -> None:
-    """The copies of a stretch of targets (in the archive's order), kept in the index."""
-    wanted = set(chunk) | {s for t in chunk for s in best[t]}
-    entries = index.entries(wanted)
-    collapsed = index.collapsed(wanted)  # of earlier runs, and of this run's earlier stretches
-    targets = []
-    folded: dict[int, tuple[str, np.ndarray]] = {}  # the sources of many targets are the same few posts
-    for t in chunk:
-        sources = [entries[s] for s in best[t] if s in entries]
-        found.pairs += len(sources)
-        targets.append((entries[t], chains_for(entries[t], sources, config, folded)))
-    copies = settle(targets, entries, collapsed, config)
-    index.keep_copies(copies, {g: collapsed[g] for g in copies})
-    found.quotes += sum(map(len, copies.values()))
-    found.chars += sum(c.end - c.start for cs in copies.values() for c in cs)
 
 
 def copies_in(index: ArchiveIndex, entries: Iterable[PostEntry]) -> tuple[dict[int, list[CrossCopy]],

@@ -27,7 +27,7 @@ from ..across.search import pairs_in
 from ..across.store import PARTITIONS, SLICE_ROWS
 from ..config import BatchConfig, Config
 from ..errors import MissingDependency
-from .jobs import Outcome
+from .jobs import Outcome, failed
 from .sources import Job
 from .workers import clean_chunk
 
@@ -72,19 +72,30 @@ def run_jobs_on(client: Any, jobs: Iterable[Job], config: Config, batch: BatchCo
                 pending.append((chunk, client.submit(clean_chunk, chunk, config, batch, pure=False, retries=2)))
                 chunk = []
             while len(pending) >= workers * _AHEAD:
-                yield from _take(pending)
+                yield from _take(pending, client, config, batch)
         if chunk:
             pending.append((chunk, client.submit(clean_chunk, chunk, config, batch, pure=False, retries=2)))
         while pending:
-            yield from _take(pending)
+            yield from _take(pending, client, config, batch)
     finally:
         for _, future in pending:
             future.cancel()
 
 
-def _take(pending: deque[tuple[list[Job], Any]]) -> Iterator[tuple[Job, Outcome]]:
+def _take(pending: deque[tuple[list[Job], Any]], client: Any, config: Config, batch: BatchConfig
+          ) -> Iterator[tuple[Job, Outcome]]:
     chunk, future = pending.popleft()
-    outcomes = future.result()
+    killed = _distributed().KilledWorker
+    try:
+        outcomes = future.result()
+    except killed:  # its task killed worker after worker: each job again alone, to find the one
+        outcomes = []
+        for job in chunk:
+            alone = client.submit(clean_chunk, [job], config, batch, pure=False)
+            try:
+                outcomes += alone.result()
+            except killed as e:
+                outcomes.append(failed(job, f"the task cleaning it killed the cluster's workers ({e}): skipped"))
     future.release()
     yield from zip(chunk, outcomes, strict=True)
 
@@ -129,3 +140,30 @@ def pairs_by_key(client: Any, index: ArchiveIndex, *, max_shared: int) -> Any:
             future.release()
 
     return pairs_of
+
+
+def align_on(client: Any) -> Any:
+    """An ``align_map`` for ``across.link``: each batch of targets aligned as a task, a few per
+    worker in flight, the results in the batches' order."""
+
+    def align_map(fn: Any, works: Iterable[Any]) -> Iterator[Any]:
+        most = max(1, len(client.scheduler_info().get("workers", {}))) * 2
+        pending: deque[Any] = deque()
+        try:
+            for work in works:
+                pending.append(client.submit(fn, work, pure=False, retries=2))
+                if len(pending) >= most:
+                    yield _result(pending.popleft())
+            while pending:
+                yield _result(pending.popleft())
+        finally:
+            for future in pending:
+                future.cancel()
+
+    return align_map
+
+
+def _result(future: Any) -> Any:
+    out = future.result()
+    future.release()
+    return out

@@ -54,12 +54,12 @@ def link_stage(output: str, shards: int, *, config: Config, batch: BatchConfig, 
                 entries += entries_of(out, path=out["path"], thread=out["id"], run=run, job=out["job"])
             index.add(entries, rows)
             index.commit()
-        pairs_of = None
+        pairs_of = align_map = None
         if client is not None:
-            from .cluster import pairs_by_key
+            from .cluster import align_on, pairs_by_key
 
-            pairs_of = pairs_by_key(client, index, max_shared=batch.max_shared)
-        linked = link(index, config, max_shared=batch.max_shared, pairs_of=pairs_of,
+            pairs_of, align_map = pairs_by_key(client, index, max_shared=batch.max_shared), align_on(client)
+        linked = link(index, config, max_shared=batch.max_shared, pairs_of=pairs_of, align_map=align_map,
                       work=os.path.join(output, STATE, "pairs"))
         bytes_out, followed = _write(output, shards, index, run=run, batch=batch, total=total)
         shuffled = index.postings()
