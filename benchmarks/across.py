@@ -4,10 +4,11 @@
 
 For each archive (the generated archives of benchmarks/archive.py: JSON Lines of threads made
 from a chain over real clauses, so threads share phrases as real boards do), one run of
-``threadclean batch --across`` with a pool of N local workers and one with ``--cluster N`` (a
-Dask LocalCluster of N worker processes), each in a fresh process, side by side in one
-invocation. Each run's processes are sampled every 100 ms: the peak resident memory of the main
-process, of each worker (the largest), and of the whole tree. ``run.json`` gives what the search
+``threadclean batch`` without the search across threads (the baseline), one of ``batch
+--across`` with a pool of N local workers and one with ``--cluster N`` (a Dask LocalCluster of N
+worker processes), each in a fresh process, side by side in one invocation. Each run's
+processes are sampled every 100 ms: the peak resident memory of the main process, of each
+worker (the largest), and of the whole tree. ``run.json`` gives what the search
 shuffled (its postings, 32 bytes each), from which the bytes per thread follow. Results go to
 benchmarks/across-results.json and are printed as Markdown.
 """
@@ -67,8 +68,9 @@ def _tree(pid: int) -> dict[int, int]:
 
 def run(sources: list[str], mode: str, n: int) -> dict[str, Any]:
     out = tempfile.mkdtemp(prefix="tc-across-")
-    engine = ["--workers", str(n)] if mode == "local" else ["--cluster", str(n)]
-    cmd = [sys.executable, "-m", "threadclean", "batch", *sources, "-o", out, "--across", "-q", *engine]
+    engine = ["--cluster", str(n)] if mode == "cluster" else ["--workers", str(n)]
+    across = [] if mode == "plain" else ["--across"]
+    cmd = [sys.executable, "-m", "threadclean", "batch", *sources, "-o", out, *across, "-q", *engine]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
     peak_main = peak_tree = 0
@@ -86,6 +88,9 @@ def run(sources: list[str], mode: str, n: int) -> dict[str, Any]:
         raise SystemExit(f"batch failed ({proc.returncode}): {' '.join(cmd)}")
     report = json.loads(Path(out, "report.json").read_text())
     run_info = json.loads(Path(out, ".threadclean", "run.json").read_text())
+    if mode == "plain":  # no search across threads: the baseline
+        report["across"] = {"quotes": 0, "pairs_aligned": 0}
+        run_info["index"] = {"postings": 0, "postings_bytes": 0}
     shutil.rmtree(out)
     threads = report["threads"]
     return {
@@ -104,7 +109,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, nargs="*", default=[10_000, 100_000])
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--modes", nargs="*", default=["local", "cluster"])
+    ap.add_argument("--modes", nargs="*", default=["plain", "local", "cluster"],
+                    help="plain: a local batch without --across (the baseline); local: with it; cluster: --cluster N")
     ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "threadclean-archives"))
     args = ap.parse_args()
     runs = []
