@@ -364,7 +364,15 @@ class _Progress:
             self.bar = tqdm(unit="B", unit_scale=True, unit_divisor=1024, dynamic_ncols=True, file=sys.stderr)
 
     def __call__(self, p: BatchProgress) -> None:
+        moved_on = self.seen is not None and self.seen.stage != p.stage
         self.seen = p
+        if moved_on:  # a new stage says so at once, bar or log
+            if self.bar is not None:
+                self.bar.set_description_str(p.stage)
+            else:
+                click.echo(f"threadclean: {p.stage} ({p.threads} threads cleaned, {p.failed} failed)", err=True)
+                self.last = time.monotonic()
+                return
         if self.bar is not None:
             self.bar.total = p.bytes_total
             self.bar.n = p.bytes_done

@@ -39,6 +39,7 @@ class BatchProgress:
     failed: int
     bytes_done: int
     bytes_total: int | None
+    stage: str = "cleaning"  # or "searching across threads", once every thread is cleaned
 
 
 @dataclass
@@ -236,6 +237,8 @@ def _write(output: str, files: list[tuple[str, str | None]], settings: dict[str,
     figures = index = None
     if across:
         shards = k + 1 if writer is not None else done
+        if progress is not None:
+            progress(BatchProgress(total.threads, total.failed, size or bytes_done, size, "searching across threads"))
         figures, index = link_stage(output, shards, config=config, batch=batch, total=total, client=client)
     report = ArchiveReport.of(total, workers=workers, resumed_shards=done, bytes_on_disk=size, across=figures,
                               index=index, engine=engine)

@@ -16,6 +16,7 @@ machine, or a shared mount): tasks read their files by path.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -24,7 +25,7 @@ import numpy as np
 
 from ..across import POSTING, ArchiveIndex
 from ..across.search import pairs_in
-from ..across.store import PARTITIONS, SLICE_ROWS
+from ..across.store import PARTITIONS
 from ..config import BatchConfig, Config
 from ..errors import MissingDependency
 from .jobs import Outcome, failed
@@ -32,6 +33,7 @@ from .sources import Job
 from .workers import clean_chunk
 
 _CHUNK = 16  # jobs a task
+_PIECE_ROWS = 250_000  # postings a task of the shuffle reads, and a partition after it holds (8 MB)
 _COLUMNS: tuple[str, ...] = tuple(POSTING.names or ())
 _AHEAD = 4  # tasks per worker in flight
 
@@ -100,12 +102,12 @@ def _take(pending: deque[tuple[list[Job], Any]], client: Any, config: Config, ba
     yield from zip(chunk, outcomes, strict=True)
 
 
-def _read(path: str) -> Any:
-    """One postings file as a DataFrame (keys as unsigned 64-bit integers)."""
+def _read(path: str, first: int, rows: int) -> Any:
+    """``rows`` postings of a file from row ``first``, as a DataFrame (keys as unsigned 64-bit)."""
     import pandas as pd
 
-    rows = np.fromfile(path, dtype=POSTING)
-    return pd.DataFrame({name: rows[name] for name in _COLUMNS})
+    found = np.fromfile(path, dtype=POSTING, count=rows, offset=first * POSTING.itemsize)
+    return pd.DataFrame({name: found[name] for name in _COLUMNS})
 
 
 def _pairs(frame: Any, max_shared: int) -> tuple[np.ndarray, int, int]:
@@ -126,13 +128,18 @@ def pairs_by_key(client: Any, index: ArchiveIndex, *, max_shared: int) -> Any:
         raise MissingDependency("dask.dataframe", "cluster", "the search across threads on a cluster") from None
 
     def pairs_of(_: Iterable[int]) -> Iterator[tuple[np.ndarray, int, int]]:
-        paths = [path for p in range(PARTITIONS) for path in index.partition_files(p)]
-        if not paths:
+        # pieces of a fixed size in and out of the shuffle: a task's memory is the same whatever
+        # the archive holds, and the number of tasks grows with it
+        pieces = [(path, first, min(_PIECE_ROWS, rows - first))
+                  for p in range(PARTITIONS) for path in index.partition_files(p)
+                  for rows in [os.path.getsize(path) // POSTING.itemsize]
+                  for first in range(0, rows, _PIECE_ROWS)]
+        if not pieces:
             return
         meta = pd.DataFrame({name: np.zeros(0, POSTING[name]) for name in _COLUMNS})
-        frame = dd.from_delayed([dask.delayed(_read)(p) for p in paths], meta=meta, verify_meta=False)
-        # as many partitions as keep each one's postings at a slice of the local search's
-        shuffled = frame.shuffle(on="key", npartitions=max(PARTITIONS, -(-index.postings() // SLICE_ROWS)))
+        frame = dd.from_delayed([dask.delayed(_read)(*piece) for piece in pieces], meta=meta, verify_meta=False)
+        total = sum(rows for _, _, rows in pieces)
+        shuffled = frame.shuffle(on="key", npartitions=max(8, -(-total // _PIECE_ROWS)))
         tasks = [dask.delayed(_pairs)(part, max_shared) for part in shuffled.to_delayed()]
         distributed = _distributed()
         for future in distributed.as_completed(client.compute(tasks)):  # taken as they come: any order will do
