@@ -11,6 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 
+# a sitecustomize.py that makes every process die (SIGKILL) when it starts to clean a job whose
+# path holds "killer": a thread that kills its worker, for the fault tests
+KILLER_HOOK = '''
+import os, signal
+import threadclean.batch.jobs as jobs
+_clean = jobs.clean_job
+def clean_job(job, **kw):
+    if "killer" in job.path:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _clean(job, **kw)
+jobs.clean_job = clean_job
+'''
+
 
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, skipping the test when it is not on this machine."""

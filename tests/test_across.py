@@ -242,7 +242,7 @@ def test_the_cli_says_what_it_found_across_threads(tmp_path):
     result = CliRunner().invoke(cli, ["batch", str(gen), "-o", str(tmp_path / "out"), "--across", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert re.search(r"copies across threads\s+[1-9][\d,]* \([\d,]+ characters\) in [1-9]", result.output)
-    assert "threadclean: searching across threads (60 threads cleaned, 0 failed)" in result.output
+    assert "threadclean: searching across threads (80 threads cleaned, 0 failed)" in result.output
 
 
 def test_with_one_save_of_each_thread_the_annotated_threads_are_as_they_were(archive, tmp_path):

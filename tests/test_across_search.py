@@ -95,3 +95,18 @@ def test_a_posts_pieces_read_its_text_from_the_raw_input():
             assert "".join(rebuilt) == text, path
             checked += 1
     assert checked > 50
+
+
+def test_the_caps_of_the_search_within_a_thread_apply_across():
+    from threadclean import Config
+    from threadclean.across.entries import PostEntry
+    from threadclean.across.sketch import postings
+
+    text = "这是一段足够长的文字，用来看跨帖子的搜索是否守住上限的设置，以及别的种种情形。" * 3
+    entries = [PostEntry(post_number(0, 0, k), 0, "p", "t", str(k), None, None, text,
+                         ((0, len(text), 0, len(text)),), ()) for k in range(3)]
+    every = postings(entries, Config())
+    assert len(every) and set(every["gpn"].tolist()) == {e.gpn for e in entries}
+    assert len(postings(entries, Config(max_post_chars=len(text) - 1))) == 0
+    assert set(postings(entries, Config(max_thread_chars=2 * len(text)))["gpn"].tolist()) == {0, 1}
+    assert len(postings(entries, Config(min_copy_chars=len(text) + 1))) == 0

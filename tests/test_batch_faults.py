@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import KILLER_HOOK
 from test_batch import lines_of, make_archive, shards
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
@@ -117,16 +118,6 @@ def test_killing_the_main_process_alone_leaves_no_process_and_resumes(archive, t
     assert len(lines_of(tmp_path / "out")) == 400
 
 
-_KILLER = '''
-import os, signal
-import threadclean.batch.jobs as jobs
-_clean = jobs.clean_job
-def clean_job(job, **kw):
-    if "killer" in job.path:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return _clean(job, **kw)
-jobs.clean_job = clean_job
-'''
 
 
 def test_a_thread_that_kills_every_worker_is_reported_and_skipped(archive, tmp_path):
@@ -137,7 +128,7 @@ def test_a_thread_that_kills_every_worker_is_reported_and_skipped(archive, tmp_p
     (src / "part00050-killer.txt").write_text("这个帖子让清理它的进程死掉。\n", encoding="utf-8")
     hook = tmp_path / "hook"
     hook.mkdir()
-    (hook / "sitecustomize.py").write_text(_KILLER, encoding="utf-8")  # in every process, the workers too
+    (hook / "sitecustomize.py").write_text(KILLER_HOOK, encoding="utf-8")  # in every process, the workers too
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}
     proc = _batch(src, tmp_path / "out", env=env)
     assert proc.wait(timeout=_GUARD) == 0, proc.stderr.read() if proc.stderr else ""

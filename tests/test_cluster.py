@@ -19,6 +19,7 @@ pytest.importorskip("dask.dataframe")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import acrossgen  # noqa: E402
+from conftest import KILLER_HOOK  # noqa: E402
 from threadclean.batch import BatchConfig, clean_archive  # noqa: E402
 
 
@@ -82,16 +83,6 @@ def test_a_worker_killed_mid_run_changes_nothing(archive, cluster):
     assert pids[0] not in client.run(os.getpid).values()  # it did die (its nanny started another)
 
 
-_KILLER = '''
-import os, signal
-import threadclean.batch.jobs as jobs
-_clean = jobs.clean_job
-def clean_job(job, **kw):
-    if "killer" in job.path:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return _clean(job, **kw)
-jobs.clean_job = clean_job
-'''
 
 
 def test_a_thread_that_kills_the_clusters_workers_is_reported_and_skipped(tmp_path):
@@ -100,7 +91,7 @@ def test_a_thread_that_kills_the_clusters_workers_is_reported_and_skipped(tmp_pa
     (src / "killer.txt").write_text("这个帖子让清理它的进程死掉。\n", encoding="utf-8")
     hook = tmp_path / "hook"
     hook.mkdir()
-    (hook / "sitecustomize.py").write_text(_KILLER, encoding="utf-8")  # in every process, the workers too
+    (hook / "sitecustomize.py").write_text(KILLER_HOOK, encoding="utf-8")  # in every process, the workers too
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), *sys.path]),
            "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
     import json

@@ -55,9 +55,17 @@ def postings(entries: Sequence[PostEntry], config: Config) -> np.ndarray:
     the archive's order: a stable layout, the same in every process).
 
     A post with fewer than ``min_copy_chars`` solid characters holds no copy and is no source
-    of one: it has no postings.
+    of one: it has no postings. The caps of the search within a thread apply: a post longer than
+    ``max_post_chars`` has none, nor do the posts after ``max_thread_chars`` of the thread's.
     """
-    kept = [e for e in entries if _solid(e.text) >= config.min_copy_chars]
+    kept, held = [], 0
+    for e in entries:
+        if _solid(e.text) < config.min_copy_chars or len(e.text) > config.max_post_chars:
+            continue
+        held += len(e.text)
+        if held > config.max_thread_chars:
+            break
+        kept.append(e)
     if not kept:
         return np.zeros(0, POSTING)
     bases, at = [], 0
