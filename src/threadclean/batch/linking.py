@@ -9,14 +9,16 @@ finished stage shards, and the index clears the rows of an unfinished run before
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from typing import Any
 
 import numpy as np
 
-from ..across import POSTING, ArchiveIndex, apply_copies, copies_in, entries_of, link, thread_of
+from ..across import POSTING, ArchiveIndex, apply_copies, copies_in, entries_of, link
 from ..config import BatchConfig, Config
+from ..result import Stats
 from .jobs import Tally, formatted, page_name, report_page
 from .shards import STATE, ShardWriter, shard_name
 
@@ -112,12 +114,11 @@ def _write(output: str, shards: int, index: ArchiveIndex, *, run: int, batch: Ba
     return bytes_out, followed
 
 
-def _with_across(stats: Any, across: dict[str, int]) -> Any:
-    from ..result import Stats
+def _with_across(stats: Stats, across: dict[str, int]) -> Stats:
+    """A batch's figures with a thread's copies across threads counted in."""
+    return dataclasses.replace(stats, chars_out=stats.chars_out - across["chars_cut"],
+                               quotes=stats.quotes + across["quotes"],
+                               chars_quoted=stats.chars_quoted + across["chars_quoted"])
 
-    return Stats(posts=stats.posts, chars_in=stats.chars_in, chars_out=stats.chars_out - across["chars_cut"],
-                 quotes=stats.quotes + across["quotes"], chars_quoted=stats.chars_quoted + across["chars_quoted"],
-                 removed=stats.removed, not_searched=stats.not_searched)
 
-
-__all__ = ["STAGE", "link_stage", "postings_path", "stage_folder", "thread_of"]
+__all__ = ["STAGE", "link_stage", "postings_path", "stage_folder"]
