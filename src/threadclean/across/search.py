@@ -27,7 +27,7 @@ import regex
 from ..config import Config
 from ..find.align import align, similarity
 from .entries import PostEntry
-from .sketch import words
+from .sketch import solid, words
 
 PER_BUCKET = 2  # sources a window is paired with in a bucket
 _HEADS = 3  # threads at a bucket's head whose first windows are those sources
@@ -194,10 +194,6 @@ def chains_for(target: PostEntry, sources: Sequence[PostEntry], config: Config,
     return out
 
 
-def _solid(text: str) -> int:
-    return len(text) - sum(text.count(c) for c in " \t\r\n\u3000")
-
-
 def _cut_blocks(blocks: Sequence[tuple[int, int, int]], holes: Sequence[tuple[int, int]], *, side: int
                 ) -> list[tuple[int, int, int]]:
     """The blocks with the parts whose ``side`` (0: source, 1: target) offsets fall in ``holes``
@@ -287,7 +283,7 @@ def settle(
                 s1, t1, n1 = part[-1]
                 t_end, s_end = t1 + n1, s1 + n1
                 piece = target.text[t0:t_end]
-                if _solid(piece) < config.min_copy_chars:
+                if solid(piece) < config.min_copy_chars:
                     continue
                 sim = similarity(source.text[s0:s_end], piece)
                 if sim < config.min_similarity:

@@ -46,7 +46,8 @@ def words(text: str, base: int = 0) -> list[tuple[int, str]]:
 POSTING = np.dtype([("key", "<u8"), ("rank", "<i8"), ("gpn", "<i8"), ("start", "<i4"), ("end", "<i4")])
 
 
-def _solid(text: str) -> int:
+def solid(text: str) -> int:
+    """The characters of ``text`` that are not white space (what ``min_copy_chars`` counts)."""
     return len(text) - sum(text.count(c) for c in " \t\r\n\u3000")
 
 
@@ -60,7 +61,7 @@ def postings(entries: Sequence[PostEntry], config: Config) -> np.ndarray:
     """
     kept, held = [], 0
     for e in entries:
-        if _solid(e.text) < config.min_copy_chars or len(e.text) > config.max_post_chars:
+        if solid(e.text) < config.min_copy_chars or len(e.text) > config.max_post_chars:
             continue
         held += len(e.text)
         if held > config.max_thread_chars:
