@@ -180,6 +180,25 @@ def test_an_index_kept_between_two_halves_gives_the_links_of_one_run(tmp_path):
     assert sum(map(len, halves.values())) > 20 and later.across["quotes"] == whole.across["quotes"]
 
 
+def test_a_resume_after_a_later_batch_used_the_index_keeps_its_run(tmp_path):
+    """Batch A, then batch B on the same index, then A resumed (its second pass done again):
+    A keeps its run number, so it sees what it saw and B is not undone; A's bytes are as before."""
+    gen = _small_archive(tmp_path / "gen")
+    index = str(tmp_path / "index")
+    first, second = str(gen / "a-origins.jsonl"), str(gen / "b-pastes.jsonl")
+    one = clean_archive([first], str(tmp_path / "a"), batch=BatchConfig(workers=1, across=True, index=index))
+    two = clean_archive([second], str(tmp_path / "b"), batch=BatchConfig(workers=1, across=True, index=index))
+    before = {p.name: p.read_bytes() for p in (tmp_path / "a").glob("part-*")}
+    (tmp_path / "a" / "report.json").unlink()
+    again = clean_archive([first], str(tmp_path / "a"), batch=BatchConfig(workers=1, across=True, index=index),
+                          resume=True)
+    assert (one.index["run"], two.index["run"], again.index["run"]) == (0, 1, 0)
+    assert again.across == one.across and {p.name: p.read_bytes() for p in (tmp_path / "a").glob("part-*")} == before
+    # B's threads are still indexed: the same threads again find themselves there as well as A
+    later = clean_archive([second], str(tmp_path / "b2"), batch=BatchConfig(workers=1, across=True, index=index))
+    assert later.index["run"] == 2 and later.across["quotes"] > two.across["quotes"]
+
+
 def test_the_same_bytes_whatever_the_workers_and_after_a_resume(tmp_path):
     gen = _small_archive(tmp_path / "gen")
     one = clean_archive([str(gen)], str(tmp_path / "one"), batch=BatchConfig(workers=1, across=True, shard_size=7))

@@ -61,12 +61,13 @@ class ArchiveIndex:
     # runs
 
     def begin(self, output: str) -> int:
-        """The run of a batch writing to ``output``: its unfinished (or finished, now redone) run,
-        cleared, or a new one."""
+        """The run of a batch writing to ``output``: the run it had (a resume: cleared and done
+        again, with the same number, so it sees the same earlier runs and the runs after it keep
+        what they saw of it), or a new one."""
         output = os.path.abspath(output)
         row = self.db.execute("SELECT run FROM runs WHERE output = ? ORDER BY run DESC LIMIT 1", (output,)).fetchone()
         last = self.db.execute("SELECT MAX(run) FROM runs").fetchone()[0]
-        if row is not None and row[0] == last:
+        if row is not None:
             run = int(row[0])
         else:
             run = 0 if last is None else int(last) + 1

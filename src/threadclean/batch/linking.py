@@ -85,6 +85,9 @@ def _write(output: str, shards: int, index: ArchiveIndex, *, run: int, batch: Ba
         entries = {id(out): entries_of(out, path=out["path"], thread=out["id"], run=run, job=out["job"])
                    for out in lines}
         copies, sources = copies_in(index, [e for es in entries.values() for e in es])
+        # the report pages of this run's threads, by (path, id): a copy links to its source's page
+        pages = {(e.path, e.thread): page_name((g >> 24) & ((1 << 32) - 1))
+                 for g, e in sources.items() if g >> 56 == run}
         writer = ShardWriter(output, k, fmt=batch.output_format, compress=batch.compress)
         try:
             for out in lines:
@@ -98,9 +101,6 @@ def _write(output: str, shards: int, index: ArchiveIndex, *, run: int, batch: Ba
                     total.stats = _with_across(total.stats, stats)
                     followed += stats["followed"]
                     if batch.report_dir:
-                        # the pages of this run's threads, by (path, id): a copy links to its source's page
-                        pages = {(e.path, e.thread): page_name((g >> 24) & ((1 << 32) - 1))
-                                 for g, e in sources.items() if g >> 56 == run}
                         entry = report_page(out, job, batch.report_dir, pages)
                         if entry["file"] in entry_of_page:
                             total.pages[entry_of_page[entry["file"]]] = entry
