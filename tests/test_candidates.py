@@ -6,7 +6,7 @@ import numpy as np
 from datasketch import MinHash
 
 from threadclean import Config
-from threadclean.find.candidates import find_candidates, signatures, tokenize, windows
+from threadclean.find.candidates import _permutations, find_candidates, signatures, tokenize, windows
 from threadclean.find.stream import build_stream
 
 TEXT = (
@@ -16,13 +16,23 @@ TEXT = (
 
 
 def test_bulk_signatures_equal_datasketch():
+    for num_perm in (16, 64):  # the default's written-out permutations, and datasketch's own
+        _signatures_equal_datasketch(num_perm)
+
+
+def test_the_written_out_permutations_are_datasketchs():
+    a, b = MinHash(num_perm=16, seed=1).permutations
+    assert np.array_equal(_permutations(16)[0], a) and np.array_equal(_permutations(16)[1], b)
+
+
+def _signatures_equal_datasketch(num_perm: int) -> None:
     stream = build_stream([[(0, TEXT)], [(500, "短帖")], [(600, TEXT[7:60] + " and more words here")]])
     tokens = tokenize(stream, ngram=3)
     wins = windows(tokens, block=5)
-    sigs = signatures(tokens, wins, num_perm=64)
+    sigs = signatures(tokens, wins, num_perm=num_perm)
     assert wins.first.size > 10
     for i in range(wins.first.size):
-        slow = MinHash(num_perm=64, seed=1, hashfunc=int)
+        slow = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
         slow.update_batch(tokens.shingles[wins.first[i] : wins.stop[i]].tolist())
         assert np.array_equal(slow.hashvalues, sigs[:, i])
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 import os
 import sys
 import time
@@ -20,6 +19,7 @@ import regex
 from . import NOISE_KINDS, CleanResult, Config, ThreadcleanError, __version__, clean_file
 from .batch import ArchiveReport, BatchProgress, clean_archive
 from .config import COMPRESSIONS, DEFAULT_PAGES, DIALECTS, MAX_THREAD_BYTES, OUTPUT_FORMATS, BatchConfig
+from .jsonio import dumps
 from .read import INPUT_FORMATS
 from .read.engines import names as engine_names
 from .report import PAGE_SIZE, render_report
@@ -176,6 +176,18 @@ def _check_output(output: str | None, inputs: Sequence[IO[bytes]], debug: bool) 
 _PAGES_HELP = "The INPUTS are the pages of one thread, in order (without it, each INPUT is a thread)."
 
 
+def _write_json(output: IO[str], data: bytes) -> None:
+    """UTF-8 JSON to a text output: straight to its bytes where it has them (a file, stdout), so
+    46 MB of a document are not decoded only to be encoded again."""
+    buffer = getattr(output, "buffer", None)
+    if buffer is None:
+        output.write(data.decode("utf-8"))
+        return
+    output.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
 @cli.command(epilog="""\b
 Examples:
   threadclean clean thread.md > cleaned.txt
@@ -207,12 +219,12 @@ def clean(inputs: tuple[IO[bytes], ...], fmt: str | None, as_pages: bool, output
         result, source = _read(pages, config=config, reading=reading, debug=debug)
         if fmt == "posts":
             thread = result.id or (source if len(threads) > 1 or source != "<stdin>" else None)
-            output.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in result.post_records(thread=thread))
+            _write_json(output, b"".join(dumps(r) + b"\n" for r in result.post_records(thread=thread)))
         elif fmt == "json":
             doc = result.to_dict()
             if len(threads) > 1:
                 doc = {"path": source, **doc}
-            output.write(json.dumps(doc, ensure_ascii=False) + "\n")
+            _write_json(output, dumps(doc) + b"\n")
         else:
             output.write(result.render())
 

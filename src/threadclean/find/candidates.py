@@ -151,10 +151,28 @@ def windows(tokens: Tokens, *, block: int) -> Windows:
     )
 
 
+# datasketch's permutations for the default sketch, ``MinHash(num_perm=16, seed=1).permutations``
+# (datasketch 2.0's affine32 scheme), written out so that a run with the default settings never
+# imports datasketch, which loads scipy: 0.5 s of every start. tests/test_candidates.py checks them
+# against datasketch, so a datasketch that changes its permutations fails the tests, not the output.
+_DEFAULT_PERM = 16
+_DEFAULT_A = (3582191691, 4270784983, 1892572953, 3715639441, 982527, 1100580627, 2597016983, 4286725387,
+              1260623519, 2027988865, 793182497, 3406602499, 1599963033, 3332127887, 2968344027, 1458107385)
+_DEFAULT_B = (1704103302, 4018109721, 2314200242, 3634877716, 1800426750, 1345499493, 2942995346, 2252917204,
+              878115723, 1904615676, 3771485674, 986026652, 117628829, 2295290254, 2879636018, 3925436996)
+
+
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    # imported here, not at the top: datasketch loads scipy (0.45 s), and a run that never
-    # sketches a window (--help, a bad file, a few short posts) should not wait for it
+    if num_perm == _DEFAULT_PERM:
+        return np.array(_DEFAULT_A, dtype=np.uint32), np.array(_DEFAULT_B, dtype=np.uint32)
+    return datasketch_permutations(num_perm)
+
+
+def datasketch_permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The permutations of a datasketch ``MinHash`` of ``num_perm`` at this module's seed."""
+    # imported here, not at the top: datasketch loads scipy (0.5 s), and only a sketch of other
+    # than the default size needs it
     from datasketch import MinHash
 
     a, b = MinHash(num_perm=num_perm, seed=_SEED).permutations

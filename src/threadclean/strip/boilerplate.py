@@ -13,7 +13,6 @@ threadclean's own quote marker.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import regex
@@ -24,6 +23,8 @@ from ..spans import Span
 _LINE = regex.compile(r"[^\r\n]++")
 _DIGITS = regex.compile(r"[0-9]++")
 _SPACES = regex.compile(r"\s++")
+_SPACE = regex.compile(r"\s")
+_TO_MASK = regex.compile(r"[0-9]|\s\s|[^\S ]")  # what masking changes: digits, runs of white space, a tab
 _QUOTE_BOX = regex.compile(r"(?is)<blockquote\b.{0,200000}?</blockquote\s*+>")
 _QUOTED_LINE = regex.compile(r"[ \t]{0,3}>")
 _MAX_LINE = 200  # characters: boilerplate is a line, not a paragraph
@@ -45,42 +46,63 @@ def find_boilerplate(posts: Sequence[tuple[str, int, int]]) -> list[list[Span]]:
     >>> [[(s.start, s.end) for s in found] for found in find_boilerplate(posts)]
     [[(4, 26)], [(4, 19)], [(2, 17)], [(0, 9)]]
     """
-    lines: list[list[tuple[int, int, str, bool]]] = []  # per post: (start, end, family, at its end)
-    exact: dict[str, set[int]] = defaultdict(set)
-    family: dict[str, set[int]] = defaultdict(set)
-    variants: dict[str, set[str]] = defaultdict(set)
-    at_end: Counter[str] = Counter()
+    # one pass counts, per masked line and per family, the posts it stands in and how many it
+    # ends; a second marks the lines those counts make boilerplate. Counts are ints, not sets of
+    # posts: a post is counted once for a key by remembering the last post that counted it
+    lines: list[list[tuple[int, int, str, str, int]]] = []  # per post: (start, end, masked, family, solid)
+    same: dict[str, int] = {}  # masked line → posts it stands in
+    kin: dict[str, int] = {}  # family → posts
+    last_same: dict[str, int] = {}
+    last_kin: dict[str, int] = {}
+    ends_same: dict[str, int] = {}  # masked line → times it stands among a post's last lines
+    ends_kin: dict[str, int] = {}
+    variant: dict[str, str] = {}  # family → its first masked line
+    varied: set[str] = set()  # families with two masked lines or more
     for n, (text, start, end) in enumerate(posts):
-        quoted = [m.span() for m in _QUOTE_BOX.finditer(text, start, end)]
-        found = [(m.start(), m.end(), m.group().strip()) for m in _LINE.finditer(text, start, end)
-                 if m.group().strip() and not _QUOTED_LINE.match(m.group()) and not p.QUOTE_MARKER.search(m.group())
-                 and not any(a <= m.start() < b for a, b in quoted)]
+        quoted = [m.span() for m in _QUOTE_BOX.finditer(text, start, end)] if text.find("<", start, end) >= 0 else []
+        found = []
+        for m in _LINE.finditer(text, start, end):
+            line = m.group()
+            bare = line.strip()
+            if bare and not _QUOTED_LINE.match(line) and not p.QUOTE_MARKER.search(line) \
+                    and not (quoted and any(a <= m.start() < b for a, b in quoted)):
+                found.append((m.start(), m.end(), bare))
         mine = []
+        last = len(found) - _END
         for k, (a, b, line) in enumerate(found):
-            if len(line) > _MAX_LINE or len(_SPACES.sub("", line)) < _MIN_SOLID:
+            if len(line) > _MAX_LINE:
                 continue
-            masked = _SPACES.sub(" ", _DIGITS.sub("0", line))
+            spaced = _SPACE.search(line) is not None
+            if (len(_SPACES.sub("", line)) if spaced else len(line)) < _MIN_SOLID:
+                continue
+            masked = _SPACES.sub(" ", _DIGITS.sub("0", line)) if _TO_MASK.search(line) else line
+            solid = len(_SPACES.sub("", masked)) if spaced else len(masked)  # masking adds no space
             key = masked[:_FAMILY] if len(masked) > _FAMILY + 2 else masked
-            ending = k >= len(found) - _END and len(found) > 1
-            exact[masked].add(n)
-            family[key].add(n)
-            variants[key].add(masked)
-            if ending:
-                at_end[key] += 1
-                at_end["=" + masked] += 1
-            mine.append((a, b, masked, ending))
-        lines.append([(a, b, masked, ending) for a, b, masked, ending in mine])
+            if last_same.get(masked) != n:
+                last_same[masked] = n
+                same[masked] = same.get(masked, 0) + 1
+            if last_kin.get(key) != n:
+                last_kin[key] = n
+                kin[key] = kin.get(key, 0) + 1
+            if key not in variant:
+                variant[key] = masked
+            elif variant[key] != masked:
+                varied.add(key)
+            if k >= last and len(found) > 1:
+                ends_kin[key] = ends_kin.get(key, 0) + 1
+                ends_same[masked] = ends_same.get(masked, 0) + 1
+            mine.append((a, b, masked, key, solid))
+        lines.append(mine)
     everywhere = max(_MIN_POSTS, _EVERYWHERE * len(posts))
     out: list[list[Span]] = []
     for mine in lines:
         spans = []
-        for a, b, masked, _ in mine:
-            key = masked[:_FAMILY] if len(masked) > _FAMILY + 2 else masked
-            same = len(exact[masked])
-            kin = len(family[key])
-            short = len(_SPACES.sub("", masked)) < _MAX_SAME
-            alone = short and (same >= everywhere or (same >= _MIN_POSTS and at_end["=" + masked] >= _AT_END * same))
-            kindred = kin >= _MIN_POSTS and at_end[key] >= _AT_END * kin and _is_family(key) and len(variants[key]) > 1
+        for a, b, masked, key, solid in mine:
+            seen, kindred_posts = same[masked], kin[key]
+            alone = solid < _MAX_SAME and (
+                seen >= everywhere or (seen >= _MIN_POSTS and ends_same.get(masked, 0) >= _AT_END * seen))
+            kindred = (kindred_posts >= _MIN_POSTS and ends_kin.get(key, 0) >= _AT_END * kindred_posts
+                       and key in varied and _is_family(key))
             if alone or kindred:
                 spans.append(Span(a, b, "boilerplate"))
         out.append(spans)
