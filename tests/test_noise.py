@@ -115,6 +115,16 @@ def test_a_detector_finds_nothing_without_its_triggers(text):
             assert detector(text) == [], (detector.__name__, text)
 
 
+_TRIGGER_PIECES = [*sorted({t for ts in TRIGGERS.values() for t in ts}), "a", "*", "_", "q", "uote", "[", "﹍"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_PIECES), max_size=10).map("".join))
+def test_the_trigger_scan_finds_what_looking_for_each_finds(text):
+    from threadclean.strip import _ALL_TRIGGERS, _triggers_in
+
+    assert _triggers_in(text) == {t for t in _ALL_TRIGGERS if t in text}
+
 
 def test_a_trigger_inside_another_is_still_seen():
     # "<" and "<img" start at the same place: both detectors must run

@@ -8,6 +8,7 @@ are in ``detectors``; an engine brings its own for what its format alone writes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 
@@ -50,6 +51,8 @@ _MAX_PASSES = 4  # each pass can only uncover what the one before took out; two 
 #: run (most posts hold no header, smiley or note, and a detector call costs more than a look).
 #: tests/test_noise.py checks each detector finds nothing on text without its triggers.
 TRIGGERS: dict[Detector, tuple[str, ...]] = {
+    # a jammer pair is a character and a space; the site variants all name 1point3acres or hold a space
+    find_jammer: (" ", "1point3acres"),
     find_hidden_markers: ("Hidden Message", "本内容被作者隐藏", "本帖隐藏", "游客"),
     find_smileys: ("{:",),
     find_quote_images: ("back.gif",),
@@ -79,10 +82,26 @@ TRIGGERS: dict[Detector, tuple[str, ...]] = {
 # every trigger once; one that is a prefix of another ("<" and "<img") must still be seen, so
 # each is looked for on its own (a substring test costs far less than a detector call)
 _ALL_TRIGGERS = tuple(sorted({t for ts in TRIGGERS.values() for t in ts}))
+# One scan finds the triggers: an alternation, longest first, matched without overlap. A match
+# hides the triggers it holds (``<`` in ``<img``, ``quote`` in ``[quote``), which are added from
+# the match; a trigger could also start inside a match and run past it (a match's end that is
+# another trigger's start): where a match could hide one so, every trigger is looked for alone.
+_TRIGGER_SCAN = re.compile("|".join(re.escape(t) for t in sorted(_ALL_TRIGGERS, key=lambda t: (-len(t), t))))
+_HELD = {t: frozenset(u for u in _ALL_TRIGGERS if u in t) for t in _ALL_TRIGGERS}
+_OVERHANG = frozenset(t for t in _ALL_TRIGGERS if any(
+    u != t and u.startswith(t[k:]) and u != t[k:] for u in _ALL_TRIGGERS for k in range(1, len(t))))
 
 
 def _triggers_in(text: str) -> set[str]:
-    return {t for t in _ALL_TRIGGERS if t in text}
+    """The triggers that stand in ``text``, as ``{t for t in _ALL_TRIGGERS if t in text}``.
+
+    >>> sorted(_triggers_in("a <img src> and {:smile:}"))
+    [' ', '<', '<img', '{:']
+    """
+    matched = set(_TRIGGER_SCAN.findall(text))
+    if matched & _OVERHANG:
+        return {t for t in _ALL_TRIGGERS if t in text}
+    return set().union(*(_HELD[t] for t in matched))
 
 
 @lru_cache(maxsize=64)
