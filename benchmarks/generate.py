@@ -128,8 +128,20 @@ class _Chain:
         return self.joiner.join(out)
 
 
+#: Per mix: how often a reply pastes an earlier passage with no mark, how often a paste is
+#: edited, where a quote is cut (characters), and whether a quote keeps its source's line breaks.
+#: ``"heavy"`` (the first benchmarks' mix): a paste in one reply of five, a third of them edited,
+#: so copies are a quarter of the thread and 45% of them unmarked. ``"real"``: calibrated against
+#: the annotated Discuz threads of ../shared/realdata (stage1st-md, flat; ``benchmarks/calibrate.py``
+#: prints both side by side), where 99% of copies are quotes after a header, 91-92% of them exact,
+#: and 5-10% of the characters copies: a paste in one reply of fifty, a tenth of them edited,
+#: quotes cut shorter (their median is 38 non-space characters there) and keeping line breaks.
+MIXES = {"heavy": (0.20, 0.3, 100, False), "real": (0.02, 0.1, 60, True)}
+
+
 class _Thread:
-    def __init__(self, lang: str, seed: int, text: str = "markov") -> None:
+    def __init__(self, lang: str, seed: int, text: str = "markov", mix: str = "heavy") -> None:
+        self.paste, self.edit, self.quote_cut, self.keep_breaks = MIXES[mix]
         self.rng = random.Random(seed)
         self.lang = lang
         self.pool = corpus(lang)
@@ -176,7 +188,8 @@ class _Thread:
                    edit: bool, explicit: bool = False) -> None:
         """Characters ``[start, end)`` of post ``j``, pointing where they first appeared."""
         src, origin = self.posts[j]["text"], self.truth[j]
-        chars = [(src[i], origin[i]) for i in range(start, end) if origin[i] != NOISE and src[i] != "\n"]
+        breaks = self.keep_breaks and explicit
+        chars = [(src[i], origin[i]) for i in range(start, end) if origin[i] != NOISE and (breaks or src[i] != "\n")]
         if edit and len(chars) > 10:
             i = self.rng.randrange(1, len(chars) - 1)
             if self.rng.random() < 0.5:
@@ -199,7 +212,7 @@ class _Thread:
             header = f"{src['author']} 发表于 {src['time']}\n"
             text.append(header)
             where += [NOISE] * len(header)
-            end = min(len(src["text"]), 100)
+            end = min(len(src["text"]), self.quote_cut)
             self._copy_span(k, j, 0, end, text, where, edit=False, explicit=True)
             if end < len(src["text"]):
                 text.append(" ...")
@@ -207,13 +220,13 @@ class _Thread:
             text.append("\n")
             where.append((k, sum(len(t) for t in text) - 1))
         self._own(k, text, where)
-        if k and rng.random() < 0.20:  # an unmarked paste, cut at either end, sometimes edited
+        if k and rng.random() < self.paste:  # an unmarked paste, cut at either end, sometimes edited
             j = rng.randrange(k)
             n = len(self.posts[j]["text"])
             if n > MIN_COPY + 10:
                 a = rng.randrange(0, max(1, n // 3))
                 b = rng.randrange(min(n, a + MIN_COPY + 5), n + 1)
-                self._copy_span(k, j, a, b, text, where, edit=rng.random() < 0.3)
+                self._copy_span(k, j, a, b, text, where, edit=rng.random() < self.edit)
                 self._own(k, text, where) if rng.random() < 0.5 else None
         if rng.random() < 0.05:
             smiley = f"{{:soso_e{rng.randint(100, 199)}:}}"
@@ -228,14 +241,16 @@ class _Thread:
 
 
 def generate(
-    posts: int, *, lang: str = "zh", seed: int = 1, text: str = "markov"
+    posts: int, *, lang: str = "zh", seed: int = 1, text: str = "markov", mix: str = "heavy"
 ) -> tuple[dict[str, Any], list[list[tuple[int, int]]]]:
     """A thread of ``posts`` posts and, per post, each character's first appearance; ``text``
-    is how fresh text is made (``"markov"`` or ``"splice"``, see the module's docstring)."""
-    thread = _Thread(lang, seed, text)
+    is how fresh text is made (``"markov"`` or ``"splice"``, see the module's docstring), ``mix``
+    how often replies paste and edit (see ``MIXES``)."""
+    thread = _Thread(lang, seed, text, mix)
     for _ in range(posts):
         thread.post()
-    doc = {"id": f"bench-{lang}-{text}-{posts}-{seed}", "title": "generated", "posts": thread.posts}
+    name = f"{lang}-{text}-{posts}-{seed}" + ("" if mix == "heavy" else f"-{mix}")
+    doc = {"id": f"bench-{name}", "title": "generated", "posts": thread.posts}
     return doc, thread.truth
 
 
@@ -259,9 +274,10 @@ def main() -> None:
     ap.add_argument("--lang", choices=["zh", "en"], default="zh")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--text", choices=["markov", "splice"], default="markov")
+    ap.add_argument("--mix", choices=sorted(MIXES), default="real")
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
-    doc, _ = generate(args.posts, lang=args.lang, seed=args.seed, text=args.text)
+    doc, _ = generate(args.posts, lang=args.lang, seed=args.seed, text=args.text, mix=args.mix)
     Path(args.output).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 

@@ -54,14 +54,14 @@ def _predicted(result: dict[str, Any]) -> set:
     return out
 
 
-def thread_files(posts: int, lang: str, seed: int, text: str) -> tuple[Path, Path]:
+def thread_files(posts: int, lang: str, seed: int, text: str, mix: str = "heavy") -> tuple[Path, Path]:
     """The generated thread as a JSON file and its truth as a pickle, made once in a cache folder."""
     folder = Path(tempfile.gettempdir()) / "threadclean-bench"
     folder.mkdir(exist_ok=True)
-    stem = f"{lang}-{text}-{posts}-{seed}"
+    stem = f"{lang}-{text}-{posts}-{seed}" + ("" if mix == "heavy" else f"-{mix}")
     doc_path, truth_path = folder / f"{stem}.json", folder / f"{stem}.truth.pickle"
     if not (doc_path.exists() and truth_path.exists()):
-        doc, truth = generate.generate(posts, lang=lang, seed=seed, text=text)
+        doc, truth = generate.generate(posts, lang=lang, seed=seed, text=text, mix=mix)
         truth_path.write_bytes(pickle.dumps(truth))
         doc_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return doc_path, truth_path

@@ -20,7 +20,7 @@ import regex
 from .. import patterns as p
 from ..spans import Span
 
-_LINE = regex.compile(r"[^\r\n]++")
+_BREAK = regex.compile(r"[\r\n]")
 _DIGITS = regex.compile(r"[0-9]++")
 _SPACES = regex.compile(r"\s++")
 _SPACE = regex.compile(r"\s")
@@ -61,12 +61,17 @@ def find_boilerplate(posts: Sequence[tuple[str, int, int]]) -> list[list[Span]]:
     for n, (text, start, end) in enumerate(posts):
         quoted = [m.span() for m in _QUOTE_BOX.finditer(text, start, end)] if text.find("<", start, end) >= 0 else []
         found = []
-        for m in _LINE.finditer(text, start, end):
-            line = m.group()
+        at = start
+        for line in _lines(text[start:end]):
+            a, at = at, at + len(line) + 1
             bare = line.strip()
-            if bare and not _QUOTED_LINE.match(line) and not p.QUOTE_MARKER.search(line) \
-                    and not (quoted and any(a <= m.start() < b for a, b in quoted)):
-                found.append((m.start(), m.end(), bare))
+            # cheap substring tests first: most lines hold neither a ">" near their start nor a marker
+            if not bare or (">" in line[:4] and _QUOTED_LINE.match(line)) \
+                    or ("[quote " in line and p.QUOTE_MARKER.search(line)):
+                continue
+            if quoted and any(x <= a < y for x, y in quoted):
+                continue
+            found.append((a, a + len(line), bare))
         mine = []
         last = len(found) - _END
         for k, (a, b, line) in enumerate(found):
@@ -99,6 +104,8 @@ def find_boilerplate(posts: Sequence[tuple[str, int, int]]) -> list[list[Span]]:
         spans = []
         for a, b, masked, key, solid in mine:
             seen, kindred_posts = same[masked], kin[key]
+            if seen < _MIN_POSTS and kindred_posts < _MIN_POSTS:
+                continue  # most lines: in too few posts to be anything but their own words
             alone = solid < _MAX_SAME and (
                 seen >= everywhere or (seen >= _MIN_POSTS and ends_same.get(masked, 0) >= _AT_END * seen))
             kindred = (kindred_posts >= _MIN_POSTS and ends_kin.get(key, 0) >= _AT_END * kindred_posts
@@ -107,6 +114,16 @@ def find_boilerplate(posts: Sequence[tuple[str, int, int]]) -> list[list[Span]]:
                 spans.append(Span(a, b, "boilerplate"))
         out.append(spans)
     return out
+
+
+def _lines(text: str) -> list[str]:
+    r"""The text cut at every line break, one break a cut (``\r\n`` is two: the line between is
+    empty), so each line starts one character after the one before ends.
+
+    >>> _lines("a\r\nb\n\nc")
+    ['a', '', 'b', '', 'c']
+    """
+    return text.split("\n") if "\r" not in text else _BREAK.split(text)
 
 
 def _is_family(key: str) -> bool:
