@@ -4,6 +4,8 @@
     python benchmarks/run.py --sizes 100 1000 10000 100000 --baseline 250 500 1000
     python benchmarks/run.py --e2e 100000          # the CLI on a 100k-post thread, as JSON input
     python benchmarks/run.py --sizes 10000 100000 --repeat 3   # the median of three runs per size
+    python benchmarks/run.py --mix heavy --e2e 100000  # the first benchmarks' copies: more pastes and edits
+    python benchmarks/run.py --text splice --e2e 100000   # the worst case: text that repeats itself heavily
 
 Each size runs in a fresh process (peak RSS is that process's own). Per size it reports
 posts/s, MB/s of JSON input, peak RSS, the seconds of each phase (noise, candidates,
@@ -67,7 +69,7 @@ def thread_files(posts: int, lang: str, seed: int, text: str, mix: str = "heavy"
     return doc_path, truth_path
 
 
-def one_size(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
+def one_size(posts: int, lang: str, seed: int, text: str, mix: str = "heavy") -> dict[str, Any]:
     """Run threadclean on one generated thread in this process (called in a child process).
 
     The thread is read from its file, as a user's would be; the generator's truth (one Python
@@ -79,7 +81,7 @@ def one_size(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
     from threadclean.layout import parse as parse_layout
     from threadclean.perf import collect
 
-    doc_path, truth_path = thread_files(posts, lang, seed, text)
+    doc_path, truth_path = thread_files(posts, lang, seed, text, mix)
     # one-time start-up (datasketch and scipy load with the first sketch, tables are built) is
     # left out of the per-size figures; the end-to-end figure counts it
     threadclean.clean_thread(["预热一下，第一个帖子的内容有点长", "预热一下，第一个帖子的内容有点长" * 3])
@@ -102,16 +104,18 @@ def one_size(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
     return {
         "posts": posts, "lang": lang, "text": text, "mb": size / 1e6, "seconds": seconds,
         "posts_per_s": posts / seconds, "mb_per_s": size / 1e6 / seconds, "peak_rss_mb": peak,
-        "phases": dict(phases), "precision": precision, "recall": recall, "lossless": lossless,
+        "phases": {k: v for k, v in phases.items() if not k.startswith("#")},
+        "counts": {k[1:]: v for k, v in phases.items() if k.startswith("#")},
+        "precision": precision, "recall": recall, "lossless": lossless,
         "idempotent": idempotent,
     }
 
 
-def baseline(posts: int, lang: str, seed: int, text: str, cutoff: float = 90) -> dict[str, Any]:
+def baseline(posts: int, lang: str, seed: int, text: str, cutoff: float = 90, mix: str = "heavy") -> dict[str, Any]:
     """The naive approach: partial_ratio of each post against every earlier one."""
     from rapidfuzz import fuzz
 
-    doc, truth = generate.generate(posts, lang=lang, seed=seed, text=text)
+    doc, truth = generate.generate(posts, lang=lang, seed=seed, text=text, mix=mix)
     texts = [p["text"] for p in doc["posts"]]
     predicted = set()
     start = time.perf_counter()
@@ -139,19 +143,19 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {**ordered[(len(ordered) - 1) // 2], "runs": [r["seconds"] for r in runs]}
 
 
-def _child(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
-    thread_files(posts, lang, seed, text)  # generated here, so the child only reads and cleans
+def _child(posts: int, lang: str, seed: int, text: str, mix: str) -> dict[str, Any]:
+    thread_files(posts, lang, seed, text, mix)  # generated here, so the child only reads and cleans
     code = (
         f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import run; "
-        f"print(json.dumps(run.one_size({posts}, {lang!r}, {seed}, {text!r})))"
+        f"print(json.dumps(run.one_size({posts}, {lang!r}, {seed}, {text!r}, {mix!r})))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def e2e(posts: int, lang: str, seed: int, text: str) -> dict[str, Any]:
+def e2e(posts: int, lang: str, seed: int, text: str, mix: str = "heavy") -> dict[str, Any]:
     """``threadclean clean --format json`` on a generated thread file, startup included."""
-    path, _ = thread_files(posts, lang, seed, text)
+    path, _ = thread_files(posts, lang, seed, text, mix)
     cli = Path(sys.executable).with_name("threadclean")
     start = time.perf_counter()
     subprocess.run([str(cli), "clean", "--format", "json", "-o", os.devnull, str(path)], check=True)
@@ -195,33 +199,37 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--text", choices=["markov", "splice"], default="markov",
                     help="fresh text: a chain over real clauses (realistic) or spliced clause pieces (worst case)")
+    ap.add_argument("--mix", choices=sorted(generate.MIXES), default="real",
+                    help="how often replies paste and edit: real (calibrated, the default) or heavy (the first "
+                         "benchmarks')")
     ap.add_argument("--repeat", type=int, default=1, help="runs per size and end-to-end run; the median is reported")
     ap.add_argument("-o", "--output", default=str(HERE / "results.json"))
     args = ap.parse_args()
-    results: dict[str, Any] = {"machine": machine(), "text": args.text, "repeat": args.repeat, "threadclean": [],
-                               "baseline": [], "e2e": []}
+    results: dict[str, Any] = {"machine": machine(), "text": args.text, "mix": args.mix, "repeat": args.repeat,
+                               "threadclean": [], "baseline": [], "e2e": []}
     print("| posts | MB | seconds | posts/s | MB/s | peak RSS MB | noise | candidates | alignment | collapse "
-          "| precision | recall | lossless | idempotent | every run's seconds |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
+          "| precision | recall | lossless | idempotent | posts sketched / posts | every run's seconds |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|")
     for n in args.sizes:
-        r = _median_run([_child(n, args.lang, args.seed, args.text) for _ in range(args.repeat)])
+        r = _median_run([_child(n, args.lang, args.seed, args.text, args.mix) for _ in range(args.repeat)])
         results["threadclean"].append(r)
         ph = _leaves(r["phases"])
         print(f"| {n} | {r['mb']:.2f} | {r['seconds']:.2f} | {r['posts_per_s']:.0f} | {r['mb_per_s']:.2f} "
               f"| {r['peak_rss_mb']:.0f} | {ph.get('noise', 0):.2f} | {ph.get('candidates', 0):.2f} "
               f"| {ph.get('alignment', 0):.2f} | {ph.get('collapse', 0):.2f} | {r['precision']:.3f} "
               f"| {r['recall']:.3f} | {'yes' if r['lossless'] else 'NO'} | {'yes' if r['idempotent'] else 'NO'} "
+              f"| {r['counts'].get('posts sketched', 0) / max(1, r['counts'].get('posts', 1)):.2f} "
               f"| {', '.join(f'{x:.2f}' for x in r['runs'])} |",
               flush=True)
     if args.baseline:
         print("\n| posts | baseline seconds | baseline precision | baseline recall |")
         print("|---:|---:|---:|---:|")
     for n in args.baseline:
-        r = baseline(n, args.lang, args.seed, args.text)
+        r = baseline(n, args.lang, args.seed, args.text, mix=args.mix)
         results["baseline"].append(r)
         print(f"| {n} | {r['seconds']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} |", flush=True)
     for n in args.e2e:
-        r = _median_run([e2e(n, args.lang, args.seed, args.text) for _ in range(args.repeat)])
+        r = _median_run([e2e(n, args.lang, args.seed, args.text, args.mix) for _ in range(args.repeat)])
         results["e2e"].append(r)
         print(f"\nend to end, {n} posts ({r['mb']:.1f} MB JSON): {r['seconds']:.1f} s, {r['mb_per_s']:.2f} MB/s"
               f" (every run: {', '.join(f'{x:.1f}' for x in r['runs'])} s)")

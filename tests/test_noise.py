@@ -171,3 +171,25 @@ def test_a_quote_of_div_boxes_ends_where_its_box_closes():
     assert post.quotes[0].source is None
     assert "My own answer, which is no quote at all." in post.text
     assert "Words from a post" not in post.text
+
+
+def test_a_line_many_replies_quote_after_a_header_is_a_quote_not_boilerplate():
+    # a one-line post that a dozen replies quote whole (no " ...": nothing was cut), each reply
+    # then says its own line: the quoted line recurs at the end of many short posts, as a
+    # signature would, but a header introduces it
+    import threadclean
+
+    first = "今晚八点老地方见，谁来谁是好汉"
+    posts = [{"id": "1", "author": "老王", "time": "2024-1-1 10:00", "text": first}]
+    replies = ["我有事去不了", "算我一个", "下次吧", "几点散场", "带上酒", "我开车来", "老地方是哪", "又是你请客",
+               "明天还上班呢", "我带朋友来", "早点到占座", "不见不散"]
+    for k, reply in enumerate(replies, 2):
+        posts.append({"id": str(k), "author": f"网友{k}", "time": f"2024-1-1 10:{k:02d}",
+                      "text": f"老王 发表于 2024-1-1 10:00\n{first}\n{reply}"})
+    result = threadclean.clean_thread(posts).to_dict()
+    for post in result["posts"][1:]:
+        kinds = {r["kind"] for r in post["removed"]}
+        assert "boilerplate" not in kinds, post["removed"]
+        assert [q["text"] for q in post["quotes"]] == [first]
+        assert post["quotes"][0]["post"] == "1"
+        assert post["text"].strip().endswith(replies[int(post["id"]) - 2])

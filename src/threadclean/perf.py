@@ -1,5 +1,5 @@
-"""What keeps cleaning fast and lets it be measured: phase timing, collected only when someone
-asks (the benchmarks do), and the collector pause that cleaning and ``to_dict`` run under.
+"""What keeps cleaning fast and lets it be measured: phase timing and counts, collected only when
+someone asks (the benchmarks do), and the collector pause that cleaning and ``to_dict`` run under.
 
 A phase inside another is counted under both names joined by ``/``: the repeat finder's
 candidate search in a settling round is ``settle/candidates``, in the first search
@@ -54,6 +54,21 @@ def phase(name: str) -> Iterator[None]:
     finally:
         sink[path] += time.perf_counter() - start
         _WITHIN.reset(token)
+
+
+def count(name: str, n: int) -> None:
+    """Add ``n`` to the count ``name`` if a collector is listening (kept beside the seconds, its
+    key ``#name``: a count, not a time), e.g. how many posts the repeat finder sketched.
+
+    >>> with collect() as seen:
+    ...     count("posts sketched", 3)
+    ...     count("posts sketched", 2)
+    >>> dict(seen)
+    {'#posts sketched': 5.0}
+    """
+    sink = _SINK.get()
+    if sink is not None:
+        sink["#" + name] += float(n)
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from .config import DIALECTS, Config
 from .errors import ArgumentError, ConfigError, FormatError, InputError
 from .find import Header, find_copies
 from .find.stream import Segment, Stream, build_stream, first_quote_end, quote_ends, split_at
-from .perf import collector_paused, phase
+from .perf import collector_paused, count, phase
 from .read import Thread, read_bytes
 from .read.engines import Dump, Engine, Page, PagePost, PostSpan, by_name, find_for_posts
 from .read.engines import find as find_engine
@@ -444,6 +444,7 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
             else:  # posts whose bodies are the inputs: nothing stands outside them
                 outside = []
             place_copies(regions, copies, stream)
+        count("posts", len(regions))
         with phase("settle"):  # 5 settle
             settle(regions, config, delimited=reading.posts is not None)
         with phase("assemble"):  # 6 assemble
@@ -493,11 +494,37 @@ def _strip(reading: Reading, markers: list[list[Span]], config: Config) -> list[
 def _add_boilerplate(regions: list[Region]) -> None:
     """Lines that recur across the posts of a thread no engine read (signatures, footers, notices):
     noise of their own kind, where no other noise stands."""
-    found = find_boilerplate([(r.record.raw, r.start, r.end) for r in regions])
+    found = find_boilerplate([(r.record.raw, r.start, r.end) for r in regions],
+                             [_quoted_after_headers(r) for r in regions])
     for region, spans in zip(regions, found, strict=True):
         fresh = [s for s in spans if not overlaps_any(s, region.noise)]
         if fresh:
             region.add_noise(fresh)
+
+
+def _quoted_after_headers(region: Region) -> list[tuple[int, int]]:
+    """Where the text each quote header of a region introduces may stand: from the header to
+    its quote's " ..." (a cut quote), else to the end of the first line of words after it. A
+    line a dozen replies quote is a copy, not boilerplate."""
+    out = []
+    raw, noise = region.record.raw, region.noise
+    for k, s in enumerate(noise):
+        if s.kind != "quote-header":
+            continue
+        cut, j = None, k + 1
+        while j < len(noise) and noise[j].start < s.end + _CUT_REACH:  # sorted: a bounded look ahead
+            if noise[j].kind == "quote-truncation":
+                cut = noise[j].start
+                break
+            j += 1
+        if cut is None:
+            at = s.end
+            while at < region.end and raw[at] in "\r\n \t":
+                at += 1
+            line = raw.find("\n", at, region.end)
+            cut = region.end if line < 0 else line
+        out.append((s.start, cut))
+    return out
 
 
 def _detectors(reading: Reading) -> list[tuple[str, Detector]]:

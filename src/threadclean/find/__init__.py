@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..config import Config
-from ..perf import phase
+from ..perf import count, phase
 from .bands import Memory
 from .candidates import find_candidates
 from .collapse import Copy, Found, collapse
@@ -70,6 +70,7 @@ def find_copies(
             if not placed:
                 unplaced.append(h)
     with phase("candidates"):  # the text of a placed quote is no target of the search
+        count("posts sketched", len(set(posts)) if posts is not None else len(stream.bounds))
         candidates = find_candidates(
             stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool), memory=search,
             placed=[(f.chain.target_start, f.chain.target_end) for f in found])

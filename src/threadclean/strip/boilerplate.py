@@ -37,9 +37,12 @@ _EVERYWHERE = 0.1  # share of all posts a line anywhere in them must stand in
 _MAX_SAME = 30  # non-space characters: a line that recurs whole and longer is a copy someone made
 
 
-def find_boilerplate(posts: Sequence[tuple[str, int, int]]) -> list[list[Span]]:
+def find_boilerplate(
+    posts: Sequence[tuple[str, int, int]], quoted: Sequence[Sequence[tuple[int, int]]] | None = None
+) -> list[list[Span]]:
     """The boilerplate lines of each post (given as its input's text and its ``[start, end)``
-    there), as spans of kind ``boilerplate`` in input offsets.
+    there), as spans of kind ``boilerplate`` in input offsets. ``quoted``: per post, stretches
+    (input offsets) that are quoted text (after a quote header): no line starting in one counts.
 
     >>> posts = [("正文一\\n—— 来自 HONOR X50, Android 14", 0, 26), ("第二帖\\n—— 来自 iPhone 15", 0, 19),
     ...          ("三\\n—— 来自 Xiaomi 13", 0, 17), ("—— 来自 的话题", 0, 9)]
@@ -58,8 +61,10 @@ def find_boilerplate(posts: Sequence[tuple[str, int, int]]) -> list[list[Span]]:
     ends_kin: dict[str, int] = {}
     variant: dict[str, str] = {}  # family → its first masked line
     varied: set[str] = set()  # families with two masked lines or more
+    quoted_in = quoted
     for n, (text, start, end) in enumerate(posts):
-        quoted = [m.span() for m in _QUOTE_BOX.finditer(text, start, end)] if text.find("<", start, end) >= 0 else []
+        boxes = [m.span() for m in _QUOTE_BOX.finditer(text, start, end)] if text.find("<", start, end) >= 0 else []
+        quoted = boxes + list(quoted_in[n]) if quoted_in is not None and quoted_in[n] else boxes
         found = []
         at = start
         for line in _lines(text[start:end]):
