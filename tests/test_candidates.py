@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadclean import Config
-from threadclean.find.candidates import _permutations, find_candidates, signatures, tokenize, windows
+from threadclean.find.candidates import Sketches, _permutations, find_candidates, signatures, sketch, tokenize, windows
 from threadclean.find.stream import build_stream
 
 TEXT = (
@@ -67,3 +69,26 @@ def test_a_placed_quote_is_no_target_but_still_a_source():
     assert np.any((whole.target_start >= start) & (whole.target_start < end))  # what placing spares
     # the later paste still pairs with the placed quote as well as with the post it quotes
     assert {0, 1} <= set(found.source_segment[found.target_segment == 2].tolist())
+
+
+_PIECES = ["办公室的工作量与工作节奏", "决定了出差错的机率比较大。", "The quick brown fox jumps", " over the lazy dog",
+           "好", "", "忙中出错很可能导致领导不满意,群众也不满意。", "words and more words here"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), min_size=1, max_size=8),
+       st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), min_size=1, max_size=8))
+def test_sketching_from_the_cache_equals_sketching_the_whole_stream(first, second):
+    """The windows and sketches a cache gives (segments it held, read again, and new ones) are
+    those of sketching the stream whole, and the second search sketches only new segments."""
+    config = Config()
+    cache = Sketches()
+    read: list[set[str]] = []
+    for texts in (first, second + first[:2]):
+        stream = build_stream([[(1000 * k, t)] for k, t in enumerate(texts)])
+        whole, cached = sketch(stream, config), sketch(stream, config, cache)
+        for name in ("start", "end", "segment", "size", "sigs"):
+            assert np.array_equal(getattr(whole, name), getattr(cached, name)), name
+        segments = [stream.text[a:b] for a, b in stream.bounds]
+        assert {segments[k] for k in cache.sketched} == set(segments) - (read[0] if read else set())
+        read.append(set(segments))

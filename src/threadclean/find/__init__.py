@@ -18,14 +18,14 @@ import numpy as np
 from ..config import Config
 from ..perf import count, phase
 from .bands import Memory
-from .candidates import find_candidates
+from .candidates import Sketches, find_candidates
 from .collapse import Copy, Found, collapse
 from .exact import exact_repeats
 from .groups import unmarked
 from .quotes import Header, PostIndex, bounded, resolve_quote
 from .stream import Stream
 
-__all__ = ["Copy", "Header", "Search", "find_copies", "new_search"]
+__all__ = ["Copy", "Header", "Search", "Sketches", "find_copies", "new_search"]
 
 #: What the last search of a thread saw, for a search after a few posts changed (``new_search``).
 Search = Memory
@@ -46,6 +46,7 @@ def find_copies(
     ids: Sequence[str | None] = (),
     focus: Sequence[bool] | None = None,
     search: Search | None = None,
+    sketches: Sketches | None = None,
     posts: Sequence[int] | None = None,
     config: Config,
 ) -> list[Copy]:
@@ -56,6 +57,8 @@ def find_copies(
     and ``search`` (from ``new_search``: what the search before saw) limit the search to repeats
     with a side in a flagged segment or found through a new candidate pair. ``posts`` (per
     segment, which post it belongs to, where the input says) keeps a post from quoting itself.
+    ``sketches`` (a ``Sketches`` the searches of one thread share) keeps the windows and
+    sketches of the segments each search read, so the next sketches only what changed.
     """
     if not config.collapse or not stream.text:
         return []
@@ -70,10 +73,11 @@ def find_copies(
             if not placed:
                 unplaced.append(h)
     with phase("candidates"):  # the text of a placed quote is no target of the search
-        count("posts sketched", len(set(posts)) if posts is not None else len(stream.bounds))
         candidates = find_candidates(
             stream, config, focus=None if focus is None else np.asarray(focus, dtype=bool), memory=search,
-            placed=[(f.chain.target_start, f.chain.target_end) for f in found])
+            placed=[(f.chain.target_start, f.chain.target_end) for f in found], sketches=sketches)
+        sketched = sketches.sketched if sketches is not None else range(len(stream.bounds))
+        count("posts sketched", len({posts[k] for k in sketched}) if posts is not None else len(sketched))
     with phase("alignment"):  # edited quotes, by the candidates inside them; then unmarked copies
         for h in unplaced:
             found += resolve_quote(stream, h, candidates.targeting(h[0].body_start, h[1]), index, config, posts)

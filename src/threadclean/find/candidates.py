@@ -20,7 +20,7 @@ This is the only module that imports datasketch.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -28,7 +28,7 @@ import numpy as np
 from .. import patterns as p
 from ..config import Config
 from .bands import KEY_SPAN, Memory, all_pairs, band_keys, in_sorted, pairs_after_change
-from .stream import Stream
+from .stream import SEPARATOR, Stream
 
 _SEED = 1  # fixed: the same input gives the same candidates in every process
 _TOKEN_CHUNK = 1 << 19  # permuted values computed at once (tokens x permutations): bounds the bulk pass's memory
@@ -223,6 +223,89 @@ def signatures(tokens: Tokens, wins: Windows, *, num_perm: int) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Sketched:
+    """The stream's windows, each with its stream ``[start, end)``, segment, tokens and sketch."""
+
+    start: np.ndarray
+    end: np.ndarray
+    segment: np.ndarray
+    size: np.ndarray  # tokens in the window
+    sigs: np.ndarray  # (num_perm, windows)
+
+
+@dataclass
+class Sketches:
+    """The windows and sketches of every segment the last search read, by the segment's text,
+    in offsets from the segment's start: a segment read again unchanged (in a settling round,
+    every post the round before did not change) is neither tokenised nor sketched again.
+
+    A segment's tokens, windows and sketches depend on its text alone (no token, shingle or
+    window reaches past a segment's end), so reading them here gives what sketching the whole
+    stream would: tests/test_candidates.py checks both give the same.
+    """
+
+    index: dict[str, tuple[int, int]] = field(default_factory=dict)  # text → its windows [lo, hi)
+    start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    end: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    size: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    sigs: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint32))
+    settings: tuple[int, int, int] | None = None  # (ngram, block, num_perm) they were made with
+    sketched: list[int] = field(default_factory=list)  # the segments the last search sketched
+
+
+def sketch(stream: Stream, config: Config, cache: Sketches | None = None) -> Sketched:
+    """Every window of the stream with its sketch; with ``cache``, only the segments it does not
+    hold are tokenised and sketched (in one bulk pass over a stream of just them), and the cache
+    then holds this stream's segments."""
+    block = max(1, config.window // 3)
+    if cache is None:
+        return _sketched(stream, config.ngram, block, config.num_perm)
+    settings = (config.ngram, block, config.num_perm)
+    if cache.settings != settings:
+        cache.index, cache.settings = {}, settings
+        cache.sigs = np.zeros((config.num_perm, 0), np.uint32)
+    texts = [stream.text[a:b] for a, b in stream.bounds]
+    held = [cache.index.get(t) for t in texts]
+    missed = [k for k, h in enumerate(held) if h is None]
+    cache.sketched = missed
+    start, end, size, sigs = cache.start, cache.end, cache.size, cache.sigs
+    lo = np.fromiter((h[0] if h is not None else -1 for h in held), dtype=np.int64, count=len(held))
+    hi = np.fromiter((h[1] if h is not None else -1 for h in held), dtype=np.int64, count=len(held))
+    if missed:
+        bounds, at = [], 0
+        for k in missed:
+            bounds.append((at, at + len(texts[k])))
+            at += len(texts[k]) + 1
+        fresh = _sketched(Stream(SEPARATOR.join(texts[k] for k in missed) + SEPARATOR, np.zeros(0, np.int64),
+                                 bounds), config.ngram, block, config.num_perm)
+        base = np.asarray([b[0] for b in bounds], dtype=np.int64)[fresh.segment]
+        order = np.arange(len(missed))
+        first = np.searchsorted(fresh.segment, order, side="left") + start.size
+        last = np.searchsorted(fresh.segment, order, side="right") + start.size
+        lo[missed], hi[missed] = first, last
+        start = np.concatenate((start, fresh.start - base))
+        end = np.concatenate((end, fresh.end - base))
+        size = np.concatenate((size, fresh.size))
+        sigs = np.concatenate((sigs, fresh.sigs), axis=1)
+    counts = hi - lo
+    offsets = np.cumsum(counts) - counts
+    gather = np.repeat(lo - offsets, counts) + np.arange(int(counts.sum()), dtype=np.int64)
+    segment = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    rel_start, rel_end, size, sigs = start[gather], end[gather], size[gather], sigs[:, gather]
+    cache.start, cache.end, cache.size, cache.sigs = rel_start, rel_end, size, sigs
+    cache.index = dict(zip(texts, zip(offsets.tolist(), (offsets + counts).tolist(), strict=True), strict=True))
+    shift = stream.starts[segment]
+    return Sketched(rel_start + shift, rel_end + shift, segment, size, sigs)
+
+
+def _sketched(stream: Stream, ngram: int, block: int, num_perm: int) -> Sketched:
+    tokens = tokenize(stream, ngram=ngram)
+    wins = windows(tokens, block=block)
+    sigs = signatures(tokens, wins, num_perm=num_perm)
+    return Sketched(wins.start, wins.end, wins.segment, wins.stop - wins.first, sigs)
+
+
 def _banding(num_perm: int) -> tuple[int, int]:
     """(bands, rows): two rows a band, as many bands as the permutations give.
 
@@ -286,7 +369,7 @@ def _none() -> Candidates:
 
 def find_candidates(
     stream: Stream, config: Config, *, focus: np.ndarray | None = None, memory: Memory | None = None,
-    placed: Sequence[tuple[int, int]] = (),
+    placed: Sequence[tuple[int, int]] = (), sketches: Sketches | None = None,
 ) -> Candidates:
     """Every (later window, earlier window) pair whose sketches collide in the LSH bands.
 
@@ -303,12 +386,14 @@ def find_candidates(
     A window that starts in a ``placed`` stretch (stream offsets: an explicit quote already
     aligned with its source) is no pair's target: that text needs no search. It stays a
     source, since a later paste may copy the quote whole where its source was pieces.
+
+    ``sketches`` (from the search before, which this one updates) spares the segments it holds
+    their tokens and sketches (see ``Sketches``); the candidates are the same.
     """
-    tokens = tokenize(stream, ngram=config.ngram)
-    wins = windows(tokens, block=max(1, config.window // 3))
-    if wins.first.size < 2:
+    wins = sketch(stream, config, sketches)
+    if wins.start.size < 2:
         return _none()
-    sigs = signatures(tokens, wins, num_perm=config.num_perm)
+    sigs = wins.sigs
     bands, rows = _banding(config.num_perm)
     per_bucket = min(2, config.max_candidates)
     keys = band_keys(sigs, bands=bands, rows=rows)
@@ -333,7 +418,7 @@ def find_candidates(
         t, s, j = _new_or_flagged((t, s, j), ids, flagged, stale, memory)
         memory.ids, memory.ends, memory.keys, memory.buckets = ids, ends, keys, buckets
     # Jaccard j of sets of sizes a and b share j/(1+j)*(a+b) elements: of the smaller, that share
-    a, b = (wins.stop - wins.first)[t], (wins.stop - wins.first)[s]
+    a, b = wins.size[t], wins.size[s]
     contained = np.minimum(1.0, j / (1 + j) * (a + b) / np.minimum(a, b))
     return Candidates(
         wins.start[t], wins.end[t], wins.segment[t], wins.start[s], wins.end[s], wins.segment[s], j, contained
@@ -354,7 +439,7 @@ def _inside(offsets: np.ndarray, stretches: Sequence[tuple[int, int]]) -> np.nda
 
 
 def _most_similar(
-    pairs: np.ndarray, sigs: np.ndarray, wins: Windows, config: Config
+    pairs: np.ndarray, sigs: np.ndarray, wins: Sketched, config: Config
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(target, source, agreement) of each window's ``max_candidates`` most similar earlier
     windows at the threshold or above, the earliest among equals, sorted by target."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import patterns as p
 from ..config import Config
-from ..find import find_copies, new_search
+from ..find import Sketches, find_copies, new_search
 from ..find.stream import Segment, build_stream, split_at
 from ..perf import phase
 from ..spans import Span, read_pieces
@@ -17,7 +17,7 @@ _PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout'
 
 
 def settle(
-    regions: list[Region], config: Config, *, delimited: bool = False
+    regions: list[Region], config: Config, *, delimited: bool = False, sketches: Sketches | None = None
 ) -> None:
     """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
 
@@ -33,6 +33,8 @@ def settle(
     side in a post the round before changed (it got a copy or more noise), or found through a
     candidate pair that round did not have: between two unchanged posts, it aligned the same
     words. ``delimited``: the input itself said where the posts are, so no post quotes itself.
+    ``sketches``: the windows and sketches the first search made (``find.Sketches``), so a
+    round sketches only the posts whose words changed.
     """
     kinds = config.noise_kinds - {"bom"}
     changed = [True] * len(regions)
@@ -61,7 +63,8 @@ def settle(
                 focus += [changed[k]] * len(read[k])
                 owners += [k] * len(read[k])
             again = build_stream(segments)
-            more = find_copies(again, focus=focus, search=search, posts=owners if delimited else None, config=config)
+            more = find_copies(again, focus=focus, search=search, sketches=sketches,
+                               posts=owners if delimited else None, config=config)
             if more:
                 place_copies(regions, more, again)
         changed = [a or len(region.copies) != b for a, region, b in zip(fresh_noise, regions, before, strict=True)]

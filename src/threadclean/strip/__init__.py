@@ -96,7 +96,7 @@ def _triggers_in(text: str) -> set[str]:
     """The triggers that stand in ``text``, as ``{t for t in _ALL_TRIGGERS if t in text}``.
 
     >>> sorted(_triggers_in("a <img src> and {:smile:}"))
-    [' ', '<', '<img', '{:']
+    [' ', '<', '<img', '>', '{:']
     """
     matched = set(_TRIGGER_SCAN.findall(text))
     if matched & _OVERHANG:
