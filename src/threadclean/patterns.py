@@ -155,6 +155,7 @@ def iso_time(stamp: str | None) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a thread asks for each post's time two or three times
 def parse_time(stamp: str) -> str:
     """A Discuz time as ISO 8601 (``2013-7-11 11:01`` to ``2013-07-11T11:01``); other text as is.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..spans import Detector, Span, TextView, keep_disjoint, overlaps_any
 from . import bbcode, html, lines, markdown
@@ -104,14 +105,34 @@ def _triggers_in(text: str) -> set[str]:
     return set().union(*(_HELD[t] for t in matched))
 
 
+class _Plan(NamedTuple):
+    """The detectors of a choice of kinds, in the order they run, and which to run for a text."""
+
+    detectors: tuple[Detector, ...]
+    always: frozenset[int]  # those with no triggers: they run on every text
+    by_trigger: dict[str, frozenset[int]]  # a trigger → the detectors it lets run
+    truncations: int | None  # where find_quote_truncations stands (it reads another view)
+
+    def to_run(self, present: set[str]) -> set[int]:
+        """The detectors whose triggers stand in a text holding the triggers ``present``."""
+        out = set(self.always)
+        for t in present:
+            out |= self.by_trigger.get(t, frozenset())
+        return out
+
+
 @lru_cache(maxsize=64)
-def _chosen(
-    kinds: frozenset[str], extra: tuple[tuple[str, Detector], ...]
-) -> list[tuple[Detector, tuple[str, ...] | None]]:
-    """The detectors of ``kinds`` (built-in, then an engine's own), each with its triggers."""
+def _chosen(kinds: frozenset[str], extra: tuple[tuple[str, Detector], ...]) -> _Plan:
+    """The detectors of ``kinds`` (built-in, then an engine's own), with their triggers."""
     detectors = [DETECTORS[k] for k in DETECTORS if k in kinds]
     detectors += [d for k, d in extra if k in kinds and d not in detectors]
-    return [(d, TRIGGERS.get(d)) for d in detectors]
+    by_trigger: dict[str, set[int]] = {}
+    for i, d in enumerate(detectors):
+        for t in TRIGGERS.get(d) or ():
+            by_trigger.setdefault(t, set()).add(i)
+    always = frozenset(i for i, d in enumerate(detectors) if TRIGGERS.get(d) is None)
+    where = detectors.index(find_quote_truncations) if find_quote_truncations in detectors else None
+    return _Plan(tuple(detectors), always, {t: frozenset(v) for t, v in by_trigger.items()}, where)
 
 
 def detect_noise(
@@ -130,7 +151,7 @@ def detect_noise(
     """
     keep = sorted(protected)
     pairs = tuple(extra.items()) if isinstance(extra, Mapping) else tuple(extra or ())
-    detectors = _chosen(frozenset(kinds), pairs)
+    plan = _chosen(kinds if isinstance(kinds, frozenset) else frozenset(kinds), pairs)
     found: list[Span] = []
     for _ in range(_MAX_PASSES):
         # a cut quote's " ..." is found by looking back to its header, so that detector reads
@@ -138,16 +159,15 @@ def detect_noise(
         view = TextView(text, found)
         kept_headers = [s for s in found if s.kind != "quote-header"]
         header_view = TextView(text, kept_headers) if len(kept_headers) < len(found) else view
-        present: dict[TextView, set[str]] = {}  # the triggers in each view, read once
+        run = plan.to_run(_triggers_in(view.text))  # the triggers of each view are read once
+        if plan.truncations is not None and header_view is not view:
+            run.discard(plan.truncations)
+            if plan.truncations in plan.to_run(_triggers_in(header_view.text)):
+                run.add(plan.truncations)
         fresh: list[Span] = []
-        for detector, triggers in detectors:
-            read = header_view if detector is find_quote_truncations else view
-            if triggers is not None:
-                if read not in present:
-                    present[read] = _triggers_in(read.text)
-                if present[read].isdisjoint(triggers):
-                    continue
-            for span in detector(read.text):
+        for i in sorted(run):
+            read = header_view if i == plan.truncations else view
+            for span in plan.detectors[i](read.text):
                 fresh.extend(read.raw_spans(span.start, span.end, span.kind, span.header, span.replacement))
         if not fresh:
             break
