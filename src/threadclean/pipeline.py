@@ -23,7 +23,7 @@ from . import patterns as p
 from .assemble import build_result, outside_posts
 from .config import DIALECTS, Config
 from .errors import ArgumentError, ConfigError, FormatError, InputError
-from .find import Header, Sketches, find_copies
+from .find import Header, Sketches, find_copies, new_search
 from .find.stream import Segment, Stream, build_stream, first_quote_end, quote_ends, split_at
 from .perf import collector_paused, count, phase
 from .read import Thread, read_bytes
@@ -433,10 +433,14 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
             who = [units[k] for k in owner]
             headers = _headers(stream, owner, units, quote_end, dialects.box_end(reading.dialect))
             sketches = Sketches()  # each search of the thread sketches only what the one before did not read
+            # a thread whose posts the input gives is read by the first search as the layout
+            # writes it, post by post: settling starts from what that search saw
+            search = new_search() if reading.posts is not None else None
             copies = find_copies(
                 stream, headers=headers, authors=[u.author for u in who],
                 times=[p.parse_time(u.time) if u.time else None for u in who], ids=[u.id for u in who],
-                posts=owner if reading.posts is not None else None, sketches=sketches, config=config)
+                posts=owner if reading.posts is not None else None, sketches=sketches, search=search,
+                config=config)
         with phase("split"):  # 3 split, again: a flat dump's posts, cut once its quotes' ends are known
             if reading.posts is None:
                 regions, outside = _flat_regions(inputs, noise, cut, copies, stream)
@@ -447,7 +451,7 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
             place_copies(regions, copies, stream)
         count("posts", len(regions))
         with phase("settle"):  # 5 settle
-            settle(regions, config, delimited=reading.posts is not None, sketches=sketches)
+            settle(regions, config, delimited=reading.posts is not None, sketches=sketches, search=search)
         with phase("assemble"):  # 6 assemble
             result = build_result(inputs, regions, outside, title=reading.title, id=reading.id,
                                   flat=reading.posts is None, not_searched=limits)

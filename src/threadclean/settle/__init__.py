@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import patterns as p
 from ..config import Config
-from ..find import Sketches, find_copies, new_search
+from ..find import Search, Sketches, find_copies, new_search
 from ..find.stream import Segment, build_stream, split_at
 from ..perf import phase
 from ..spans import Span, read_pieces
@@ -17,7 +17,8 @@ _PLACEHOLDER = "[quote #0 ¶1]"  # stands where a quote was, as the text layout'
 
 
 def settle(
-    regions: list[Region], config: Config, *, delimited: bool = False, sketches: Sketches | None = None
+    regions: list[Region], config: Config, *, delimited: bool = False, sketches: Sketches | None = None,
+    search: Search | None = None,
 ) -> None:
     """Clean what the posts keep again, as cleaning the output would read it, until nothing changes.
 
@@ -26,19 +27,23 @@ def settle(
     stood, exactly what the text layout writes, so once a round finds nothing, cleaning the
     cleaned thread changes nothing.
 
-    The first round searches everything: it reads the posts as the layout writes them, which
-    is not how the first search read them (a dump before it was cut into posts; every post
-    whole, where the layout cuts it at its quotes; restricting this round as the later ones are
-    lost idempotence on a 100,000-post thread). A later round searches only for repeats with a
-    side in a post the round before changed (it got a copy or more noise), or found through a
-    candidate pair that round did not have: between two unchanged posts, it aligned the same
-    words. ``delimited``: the input itself said where the posts are, so no post quotes itself.
+    A round searches only for repeats with a side in a post the round before changed (it got a
+    copy or more noise), or found through a candidate pair that round did not have: between two
+    unchanged posts, it aligned the same words. ``search`` is the first search's memory (from
+    ``find.new_search``), where the first search read posts as the layout writes them (each
+    post whole, given as the input's posts): the first round then counts as changed only the
+    posts that hold noise or copies. Without it (a dump cut into posts after its search), the
+    first round searches everything. ``delimited``: the input itself said where the posts are,
+    so no post quotes itself.
     ``sketches``: the windows and sketches the first search made (``find.Sketches``), so a
     round sketches only the posts whose words changed.
     """
     kinds = config.noise_kinds - {"bom"}
-    changed = [True] * len(regions)
-    search = new_search()
+    if search is None:
+        changed = [True] * len(regions)
+        search = new_search()
+    else:  # the first search's memory: a post it read as the layout writes it is no change
+        changed = [bool(r.noise or r.copies or _cut_in_a_line(r)) for r in regions]
     read: dict[int, list[Segment]] = {}  # each region's segments, as the last round read them
     for n in range(_MAX_ROUNDS):
         fresh_noise = [False] * len(regions)
