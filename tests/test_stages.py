@@ -3,6 +3,7 @@ settling, each given its typed input by hand."""
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -195,3 +196,13 @@ def test_exact_repeats_against_all_pairs(posts):
             window = text[i:i + least]
             if any(window in e for e in earlier):
                 assert set(range(i, i + least)) <= marked, (k, window)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=60))
+def test_each_runs_earliest_equal_against_a_dictionary(values):
+    from threadclean.find.exact import _earliest
+
+    seen: dict[int, int] = {}
+    oracle = [seen.setdefault(v, i) for i, v in enumerate(values)]
+    assert _earliest(np.asarray(values, dtype=np.uint64)).tolist() == oracle

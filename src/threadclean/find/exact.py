@@ -45,6 +45,64 @@ def _run_hashes(codes: np.ndarray) -> np.ndarray:
         return (prefix[_WIDTH : _WIDTH + n] - prefix[:n]) * inverse[:n]
 
 
+def _earliest(values: np.ndarray) -> np.ndarray:
+    """For each value, the index of its earliest equal (its own where it is the first): one
+    stable sort, and what ``np.unique`` would give with its index and inverse, for less.
+
+    >>> _earliest(np.array([7, 3, 7, 3, 9], dtype=np.uint64)).tolist()
+    [0, 1, 0, 1, 4]
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(values.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    out = np.empty(values.size, dtype=np.int64)
+    out[order] = order[np.maximum.accumulate(np.where(new, np.arange(values.size), 0))]
+    return out
+
+
+def _segment_of(starts: np.ndarray, size: int) -> np.ndarray:
+    """The segment of every stream offset (segment ``k`` runs from ``starts[k]`` to the next
+    segment's start, its separator included), the first starting at 0.
+
+    >>> _segment_of(np.array([0, 3, 4]), 6).tolist()
+    [0, 0, 0, 1, 2, 2]
+    """
+    return np.repeat(np.arange(starts.size), np.diff(np.append(starts, size)))
+
+
+def _may_reach(codes: np.ndarray, t0: np.ndarray, t1: np.ndarray, shift: np.ndarray, least: int) -> np.ndarray:
+    """Which runs of seeds (target ``[t0, t1)``, source ``shift`` before) may grow to ``least``
+    characters: those as long already, and those that grow back and on, where the texts still
+    agree, by what they lack (grown a step at a time for all runs at once, each only as far as
+    it needs). The others cannot: most seeds of a thread that repeats short phrases are such
+    runs, and each would cost a loop in Python only to be dropped.
+
+    >>> codes = np.frombuffer("abcdefgh|abcdefgh".encode("utf-32-le"), dtype=np.uint32)
+    >>> _may_reach(codes, np.array([11]), np.array([15]), np.array([9]), 8).tolist()
+    [True]
+    >>> _may_reach(codes, np.array([11]), np.array([15]), np.array([9]), 9).tolist()
+    [False]
+    """
+    need = least - (t1 - t0)
+    grown = np.zeros(t0.size, dtype=np.int64)
+    for step, (t, s) in enumerate(((t0 - 1, t0 - shift - 1), (t1, t1 - shift))):
+        sign = -1 if step == 0 else 1
+        active = np.flatnonzero(need > grown)
+        at_t, at_s = t[active], s[active]
+        for _ in range(max(0, int(need.max(initial=0)))):
+            ok = (at_s >= 0) & (at_t < codes.size)
+            active, at_t, at_s = active[ok], at_t[ok], at_s[ok]
+            same = (codes[at_t] == codes[at_s]) & (codes[at_t] != 0)
+            active, at_t, at_s = active[same], at_t[same], at_s[same]
+            grown[active] += 1
+            still = need[active] > grown[active]
+            active, at_t, at_s = active[still], at_t[still] + sign, at_s[still] + sign
+            if active.size == 0:
+                break
+    return need <= grown
+
+
 def exact_repeats(stream: Stream, config: Config, posts: Sequence[int] | None = None) -> list[Found]:
     """A chain for every stretch that repeats, exactly, an earlier post's text, at least
     ``min_copy_chars`` long (the collapse then counts what is not markup and not space).
@@ -68,13 +126,13 @@ def exact_repeats(stream: Stream, config: Config, posts: Sequence[int] | None = 
     for offset in range(_WIDTH):
         at = separators - offset
         crossing[at[(at >= 0) & (at < n)]] = True
-    hashes[crossing] = np.uint64(1 << 63) | np.flatnonzero(crossing).astype(np.uint64)  # each alone
-    _, first_index, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-    first = first_index[inverse]  # the earliest run with the same hash
-    seeds = np.flatnonzero(~crossing & (first < starts))
+    inside = np.flatnonzero(~crossing)
+    first = starts.copy()  # a run across a separator is its own earliest: it is no seed, and no source
+    first[inside] = inside[_earliest(hashes[inside])]
+    seeds = np.flatnonzero(first < starts)
     if seeds.size == 0:
         return []
-    segment_of = np.searchsorted(stream.starts, np.arange(len(text)), side="right") - 1
+    segment_of = _segment_of(stream.starts, len(text))
     source_seg = segment_of[first[seeds]]
     target_seg = segment_of[seeds]
     if posts is not None:
@@ -90,10 +148,11 @@ def exact_repeats(stream: Stream, config: Config, posts: Sequence[int] | None = 
     breaks = np.flatnonzero((np.diff(seeds) != 1) | (np.diff(shift) != 0)) + 1
     run_starts = np.concatenate(([0], breaks))
     run_ends = np.concatenate((breaks, [seeds.size]))
+    least = config.min_copy_chars
+    long = _may_reach(codes, seeds[run_starts], seeds[run_ends - 1] + _WIDTH, shift[run_starts], least)
     found: list[Found] = []
     made: set[tuple[int, int, int]] = set()
-    least = config.min_copy_chars
-    for a, b in zip(run_starts.tolist(), run_ends.tolist(), strict=True):
+    for a, b in zip(run_starts[long].tolist(), run_ends[long].tolist(), strict=True):
         t0 = int(seeds[a])
         t1 = int(seeds[b - 1]) + _WIDTH
         s0 = t0 - int(shift[a])
