@@ -9,9 +9,8 @@ repeated passage into a reference to its first appearance.
 '好文'
 """
 
-from importlib import metadata as _metadata
+from typing import TYPE_CHECKING, Any
 
-from .batch import clean_archive, iter_threads
 from .config import NOISE_KINDS, Config
 from .errors import (
     ArgumentError,
@@ -27,10 +26,28 @@ from .pipeline import clean_file, clean_pages, clean_text, clean_thread
 from .rebuild import rebuild
 from .result import CleanResult, Post, Quote, Removal
 
-try:
-    __version__ = _metadata.version("threadclean")
-except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from .batch import clean_archive, iter_threads
+
+    __version__: str
+
+
+def __getattr__(name: str) -> Any:
+    # the batch (with the search across threads and its index) and the package's version are
+    # loaded when asked for: a run of ``threadclean clean`` needs neither, and they cost a
+    # tenth of a second of every start
+    if name in ("clean_archive", "iter_threads"):
+        from . import batch
+
+        return getattr(batch, name)
+    if name == "__version__":
+        from importlib import metadata
+
+        try:
+            return metadata.version("threadclean")
+        except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module 'threadclean' has no attribute {name!r}")
 
 __all__ = [
     "NOISE_KINDS",

@@ -11,18 +11,20 @@ import traceback
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any, NamedTuple, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 import regex
 
-from . import NOISE_KINDS, CleanResult, Config, ThreadcleanError, __version__, clean_file
-from .batch import ArchiveReport, BatchProgress, clean_archive
+from . import NOISE_KINDS, CleanResult, Config, ThreadcleanError, clean_file
 from .config import COMPRESSIONS, DEFAULT_PAGES, DIALECTS, MAX_THREAD_BYTES, OUTPUT_FORMATS, BatchConfig
 from .jsonio import dumps
 from .read import INPUT_FORMATS
 from .read.engines import names as engine_names
 from .report import PAGE_SIZE, render_report
+
+if TYPE_CHECKING:  # the batch is loaded by the command that runs one: ``clean`` starts without it
+    from .batch import ArchiveReport, BatchProgress
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 _DEFAULT = Config()
@@ -71,7 +73,7 @@ Examples:
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EXAMPLES)
-@click.version_option(__version__, "-V", "--version", prog_name="threadclean")
+@click.version_option(None, "-V", "--version", package_name="threadclean", prog_name="threadclean")
 def cli() -> None:
     """Clean scraped forum threads: strip noise, collapse repeated quotes."""
 
@@ -331,6 +333,8 @@ def batch(sources: tuple[str, ...], output: str, glob: str | None, exclude: tupl
         if missing:
             _fail(f"{missing[0]}: no such file or folder", debug)
         os.makedirs(output, exist_ok=True)
+        from .batch import clean_archive
+
         report = clean_archive(sources, output, config=config, batch=options, resume=resume, progress=show,
                                stdin=sys.stdin.buffer)
     except (ThreadcleanError, OSError, regex.error) as e:
