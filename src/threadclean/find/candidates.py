@@ -166,10 +166,10 @@ _DEFAULT_B = (1704103302, 4018109721, 2314200242, 3634877716, 1800426750, 134549
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     if num_perm == _DEFAULT_PERM:
         return np.array(_DEFAULT_A, dtype=np.uint32), np.array(_DEFAULT_B, dtype=np.uint32)
-    return datasketch_permutations(num_perm)
+    return _datasketch_permutations(num_perm)
 
 
-def datasketch_permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+def _datasketch_permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     """The permutations of a datasketch ``MinHash`` of ``num_perm`` at this module's seed."""
     # imported here, not at the top: datasketch loads scipy (0.5 s), and only a sketch of other
     # than the default size needs it
