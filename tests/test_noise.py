@@ -193,3 +193,15 @@ def test_a_line_many_replies_quote_after_a_header_is_a_quote_not_boilerplate():
         assert [q["text"] for q in post["quotes"]] == [first]
         assert post["quotes"][0]["post"] == "1"
         assert post["text"].strip().endswith(replies[int(post["id"]) - 2])
+
+
+def test_the_boilerplate_white_space_class_is_regexs():
+    import re
+
+    import regex
+
+    from threadclean.strip.boilerplate import WHITE_SPACE
+
+    ours = re.compile(f"[{WHITE_SPACE}]")
+    theirs = regex.compile(r"\s")
+    assert [c for c in range(0x110000) if ours.match(chr(c))] == [c for c in range(0x110000) if theirs.match(chr(c))]

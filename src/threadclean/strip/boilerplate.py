@@ -13,6 +13,8 @@ threadclean's own quote marker.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 import regex
@@ -21,10 +23,14 @@ from .. import patterns as p
 from ..spans import Span
 
 _BREAK = regex.compile(r"[\r\n]")
-_DIGITS = regex.compile(r"[0-9]++")
-_SPACES = regex.compile(r"\s++")
-_SPACE = regex.compile(r"\s")
-_TO_MASK = regex.compile(r"[0-9]|\s\s|[^\S ]")  # what masking changes: digits, runs of white space, a tab
+# White space as the regex module's \s reads it (Unicode's White_Space), spelt out for the re
+# module, which reads these short per-line patterns half again as fast (tests/test_noise.py
+# checks the class against regex's \s on every code point)
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_DIGITS = re.compile(r"[0-9]+")
+_SPACES = re.compile(f"[{WHITE_SPACE}]+")
+_SPACE = re.compile(f"[{WHITE_SPACE}]")
+_TO_MASK = re.compile(f"[0-9]|[{WHITE_SPACE}]{{2}}|[{WHITE_SPACE.replace(' ', '')}]")  # what masking changes
 _QUOTE_BOX = regex.compile(r"(?is)<blockquote\b.{0,200000}?</blockquote\s*+>")
 _QUOTED_LINE = regex.compile(r"[ \t]{0,3}>")
 _MAX_LINE = 200  # characters: boilerplate is a line, not a paragraph
@@ -49,75 +55,57 @@ def find_boilerplate(
     >>> [[(s.start, s.end) for s in found] for found in find_boilerplate(posts)]
     [[(4, 26)], [(4, 19)], [(2, 17)], [(0, 9)]]
     """
-    # one pass counts, per masked line and per family, the posts it stands in and how many it
-    # ends; a second marks the lines those counts make boilerplate. Counts are ints, not sets of
-    # posts: a post is counted once for a key by remembering the last post that counted it
-    lines: list[list[tuple[int, int, str, str, int]]] = []  # per post: (start, end, masked, family, solid)
-    same: dict[str, int] = {}  # masked line → posts it stands in
-    kin: dict[str, int] = {}  # family → posts
-    last_same: dict[str, int] = {}
-    last_kin: dict[str, int] = {}
-    ends_same: dict[str, int] = {}  # masked line → times it stands among a post's last lines
-    ends_kin: dict[str, int] = {}
-    variant: dict[str, str] = {}  # family → its first masked line
-    varied: set[str] = set()  # families with two masked lines or more
-    quoted_in = quoted
+    # the lines of every post in columns (post, start, end, text), then counted with Counter
+    # over those columns: a post counts once for a line or a family (the distinct pairs of post
+    # and key are counted), and per line only what the columns cannot do runs in Python
+    post_of: list[int] = []
+    starts: list[int] = []
+    texts: list[str] = []
+    last_of: list[bool] = []  # among its post's last _END lines, in a post of two lines or more
     for n, (text, start, end) in enumerate(posts):
         boxes = [m.span() for m in _QUOTE_BOX.finditer(text, start, end)] if text.find("<", start, end) >= 0 else []
-        quoted = boxes + list(quoted_in[n]) if quoted_in is not None and quoted_in[n] else boxes
-        found = []
+        held = boxes + list(quoted[n]) if quoted is not None and quoted[n] else boxes
+        found = 0
         at = start
         for line in _lines(text[start:end]):
             a, at = at, at + len(line) + 1
-            bare = line.strip()
             # cheap substring tests first: most lines hold neither a ">" near their start nor a marker
-            if not bare or (">" in line[:4] and _QUOTED_LINE.match(line)) \
+            if not line.strip() or (">" in line[:4] and _QUOTED_LINE.match(line)) \
                     or ("[quote " in line and p.QUOTE_MARKER.search(line)):
                 continue
-            if quoted and any(x <= a < y for x, y in quoted):
+            if held and any(x <= a < y for x, y in held):
                 continue
-            found.append((a, a + len(line), bare))
-        mine = []
-        last = len(found) - _END
-        for k, (a, b, line) in enumerate(found):
-            if len(line) > _MAX_LINE:
-                continue
-            spaced = _SPACE.search(line) is not None
-            if (len(_SPACES.sub("", line)) if spaced else len(line)) < _MIN_SOLID:
-                continue
-            masked = _SPACES.sub(" ", _DIGITS.sub("0", line)) if _TO_MASK.search(line) else line
-            solid = len(_SPACES.sub("", masked)) if spaced else len(masked)  # masking adds no space
-            key = masked[:_FAMILY] if len(masked) > _FAMILY + 2 else masked
-            if last_same.get(masked) != n:
-                last_same[masked] = n
-                same[masked] = same.get(masked, 0) + 1
-            if last_kin.get(key) != n:
-                last_kin[key] = n
-                kin[key] = kin.get(key, 0) + 1
-            if key not in variant:
-                variant[key] = masked
-            elif variant[key] != masked:
-                varied.add(key)
-            if k >= last and len(found) > 1:
-                ends_kin[key] = ends_kin.get(key, 0) + 1
-                ends_same[masked] = ends_same.get(masked, 0) + 1
-            mine.append((a, b, masked, key, solid))
-        lines.append(mine)
+            post_of.append(n)
+            starts.append(a)
+            texts.append(line)
+            found += 1
+        last_of += [found > 1 and k >= found - _END for k in range(found)]
+    bare = [t.strip() for t in texts]
+    # lines worth a count: a line, not a paragraph, with a few non-space characters
+    keep = [k for k, b in enumerate(bare) if len(b) <= _MAX_LINE
+            and (len(_SPACES.sub("", b)) if _SPACE.search(b) else len(b)) >= _MIN_SOLID]
+    masked = [_SPACES.sub(" ", _DIGITS.sub("0", bare[k])) if _TO_MASK.search(bare[k]) else bare[k] for k in keep]
+    family = [m[:_FAMILY] if len(m) > _FAMILY + 2 else m for m in masked]
+    owners = [post_of[k] for k in keep]
+    same = Counter(m for _, m in set(zip(owners, masked, strict=True)))  # masked line → posts it stands in
+    kin = Counter(f for _, f in set(zip(owners, family, strict=True)))  # family → posts
+    ending = [last_of[k] for k in keep]
+    ends_same = Counter(m for m, e in zip(masked, ending, strict=True) if e)  # times among a post's last lines
+    ends_kin = Counter(f for f, e in zip(family, ending, strict=True) if e)
+    varied = {f for f, n in Counter(f for f, _ in set(zip(family, masked, strict=True))).items() if n > 1}
     everywhere = max(_MIN_POSTS, _EVERYWHERE * len(posts))
-    out: list[list[Span]] = []
-    for mine in lines:
-        spans = []
-        for a, b, masked, key, solid in mine:
-            seen, kindred_posts = same[masked], kin[key]
-            if seen < _MIN_POSTS and kindred_posts < _MIN_POSTS:
-                continue  # most lines: in too few posts to be anything but their own words
-            alone = solid < _MAX_SAME and (
-                seen >= everywhere or (seen >= _MIN_POSTS and ends_same.get(masked, 0) >= _AT_END * seen))
-            kindred = (kindred_posts >= _MIN_POSTS and ends_kin.get(key, 0) >= _AT_END * kindred_posts
-                       and key in varied and _is_family(key))
-            if alone or kindred:
-                spans.append(Span(a, b, "boilerplate"))
-        out.append(spans)
+    out: list[list[Span]] = [[] for _ in posts]
+    for k, m, f in zip(keep, masked, family, strict=True):
+        seen, kindred_posts = same[m], kin[f]
+        if seen < _MIN_POSTS and kindred_posts < _MIN_POSTS:
+            continue  # most lines: in too few posts to be anything but their own words
+        solid = len(_SPACES.sub("", m)) if _SPACE.search(m) else len(m)
+        alone = solid < _MAX_SAME and (
+            seen >= everywhere or (seen >= _MIN_POSTS and ends_same[m] >= _AT_END * seen))
+        kindred = (kindred_posts >= _MIN_POSTS and ends_kin[f] >= _AT_END * kindred_posts
+                   and f in varied and _is_family(f))
+        if alone or kindred:
+            out[post_of[k]].append(Span(starts[k], starts[k] + len(texts[k]), "boilerplate"))
     return out
 
 
