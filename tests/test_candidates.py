@@ -92,3 +92,12 @@ def test_sketching_from_the_cache_equals_sketching_the_whole_stream(first, secon
         segments = [stream.text[a:b] for a, b in stream.bounds]
         assert {segments[k] for k in cache.sketched} == set(segments) - (read[0] if read else set())
         read.append(set(segments))
+
+
+def test_a_cache_of_other_settings_starts_afresh():
+    stream = build_stream([[(0, TEXT)], [(500, TEXT[5:70])]])
+    cache = Sketches()
+    sketch(stream, Config(num_perm=32), cache)
+    again = sketch(stream, Config(), cache)
+    whole = sketch(stream, Config())
+    assert np.array_equal(again.sigs, whole.sigs) and np.array_equal(again.start, whole.start)

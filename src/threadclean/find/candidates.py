@@ -262,8 +262,10 @@ def sketch(stream: Stream, config: Config, cache: Sketches | None = None) -> Ske
     if cache is None:
         return _sketched(stream, config.ngram, block, config.num_perm)
     settings = (config.ngram, block, config.num_perm)
-    if cache.settings != settings:
+    if cache.settings != settings:  # sketches made with other settings are no use: start afresh
+        empty = np.zeros(0, np.int64)
         cache.index, cache.settings = {}, settings
+        cache.start, cache.end, cache.size = empty, empty, empty
         cache.sigs = np.zeros((config.num_perm, 0), np.uint32)
     texts = [stream.text[a:b] for a, b in stream.bounds]
     held = [cache.index.get(t) for t in texts]
