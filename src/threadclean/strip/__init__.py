@@ -80,8 +80,7 @@ TRIGGERS: dict[Detector, tuple[str, ...]] = {
     markdown.find_image_syntax: ("](",),
     markdown.find_emphasis: ("**", "__", "~~"),
 }
-# every trigger once; one that is a prefix of another ("<" and "<img") must still be seen, so
-# each is looked for on its own (a substring test costs far less than a detector call)
+# every trigger once; one inside another ("<" in "<img") must still be seen (see the scan below)
 _ALL_TRIGGERS = tuple(sorted({t for ts in TRIGGERS.values() for t in ts}))
 # One scan finds the triggers: an alternation, longest first, matched without overlap. A match
 # hides the triggers it holds (``<`` in ``<img``, ``quote`` in ``[quote``), which are added from
