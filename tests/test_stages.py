@@ -206,3 +206,17 @@ def test_each_runs_earliest_equal_against_a_dictionary(values):
     seen: dict[int, int] = {}
     oracle = [seen.setdefault(v, i) for i, v in enumerate(values)]
     assert _earliest(np.asarray(values, dtype=np.uint64)).tolist() == oracle
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\x00", max_size=40), st.integers(0, 40), st.integers(0, 40), st.booleans())
+def test_agreeing_lengths_against_a_step_by_step_walk(text, source, target, backward):
+    from threadclean.find.exact import _agreeing
+
+    source, target = min(source, len(text)), min(target, len(text))
+    most = min(source, target) if backward else len(text) - max(source, target)
+    n = 0
+    while n < most and (text[source - n - 1] == text[target - n - 1] if backward
+                        else text[source + n] == text[target + n]):
+        n += 1
+    assert _agreeing(text, source, target, most, backward=backward) == n

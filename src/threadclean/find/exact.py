@@ -103,6 +103,35 @@ def _may_reach(codes: np.ndarray, t0: np.ndarray, t1: np.ndarray, shift: np.ndar
     return need <= grown
 
 
+def _agreeing(text: str, source: int, target: int, most: int, *, backward: bool) -> int:
+    """How many characters the texts agree on going back from (or on from) ``source`` and
+    ``target``, ``most`` at most: by comparing slices of doubling length, then halving, so a
+    long agreement costs a few comparisons in C, not a Python step per character.
+
+    >>> _agreeing("xabcd|yabcd", 5, 11, 4, backward=True), _agreeing("abcX|abcY", 0, 5, 4, backward=False)
+    (4, 3)
+    """
+
+    def agree(n: int) -> bool:
+        if backward:
+            return text[source - n : source] == text[target - n : target]
+        return text[source : source + n] == text[target : target + n]
+
+    if most <= 0 or not agree(1):
+        return 0
+    good, step = 1, 2
+    while step <= most and agree(step):
+        good, step = step, step * 2
+    bad = min(step, most + 1)  # the first length known not to agree (or past the most)
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        if agree(mid):
+            good = mid
+        else:
+            bad = mid
+    return good
+
+
 def exact_repeats(stream: Stream, config: Config, posts: Sequence[int] | None = None) -> list[Found]:
     """A chain for every stretch that repeats, exactly, an earlier post's text, at least
     ``min_copy_chars`` long (the collapse then counts what is not markup and not space).
@@ -158,11 +187,15 @@ def exact_repeats(stream: Stream, config: Config, posts: Sequence[int] | None = 
         s0 = t0 - int(shift[a])
         if text[s0 : s0 + (t1 - t0)] != text[t0:t1]:
             continue  # two runs that only share a hash
-        while s0 > 0 and text[s0 - 1] == text[t0 - 1] != SEPARATOR:  # grown back and on where
-            s0, t0 = s0 - 1, t0 - 1  # the hashes were not looked at (a run's first characters)
+        # grown back and on where the hashes were not looked at (a run's first characters), and
+        # where the run's shift stops being the earliest one: to where the texts part or a
+        # segment ends
+        back = _agreeing(text, s0, t0, min(s0, t0 - text.rfind(SEPARATOR, 0, t0) - 1), backward=True)
+        s0, t0 = s0 - back, t0 - back
         size = t1 - t0
-        while t1 < len(text) and text[s0 + size] == text[t1] != SEPARATOR:
-            t1, size = t1 + 1, size + 1
+        ahead = text.find(SEPARATOR, t1)
+        t1 += _agreeing(text, s0 + size, t1, (len(text) if ahead < 0 else ahead) - t1, backward=False)
+        size = t1 - t0
         if size < least:
             continue  # short even grown: the collapse would not keep it
         if (s0, t0, size) not in made:
