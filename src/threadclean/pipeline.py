@@ -419,7 +419,7 @@ def _clean(reading: Reading, config: Config) -> CleanResult:
                 # across the posts of a dump or JSON no engine knows (not threadclean's own layout,
                 # whose posts hold no noise any more)
                 if "boilerplate" in config.noise_kinds and reading.engine is None and reading.dialect is not None:
-                    _add_boilerplate(regions)
+                    _add_boilerplate(regions, quote_end, dialects.box_end(reading.dialect))
                 segments, owner = _region_segments(regions, markers, quote_end)
                 units = [_Unit(r.record.base, r.noise, r.record.author, r.record.time, r.id, r.record.raw, r.end)
                          for r in regions]
@@ -496,40 +496,25 @@ def _strip(reading: Reading, markers: list[list[Span]], config: Config) -> list[
     return noise
 
 
-def _add_boilerplate(regions: list[Region]) -> None:
+def _add_boilerplate(regions: list[Region], quote_end: Sequence[regex.Pattern[str]],
+                     box_end: Callable[[str, int, int], int | None] | None) -> None:
     """Lines that recur across the posts of a thread no engine read (signatures, footers, notices):
-    noise of their own kind, where no other noise stands."""
-    found = find_boilerplate([(r.record.raw, r.start, r.end) for r in regions],
-                             [_quoted_after_headers(r) for r in regions])
+    noise of their own kind, where no other noise stands. What a quote header introduces is
+    quoted text, never boilerplate: a line a dozen replies quote is a copy."""
+    quoted = []
+    for r in regions:
+        unit = _Unit(r.record.base, r.noise, r.record.author, r.record.time, r.id, r.record.raw, r.end)
+        stretches = []
+        for s in r.noise:
+            if s.kind == "quote-header" and s.header:
+                end, _ = _quote_extent(unit, s, quote_end, box_end)
+                stretches.append((s.start, s.end if end is None else end))
+        quoted.append(stretches)
+    found = find_boilerplate([(r.record.raw, r.start, r.end) for r in regions], quoted)
     for region, spans in zip(regions, found, strict=True):
         fresh = [s for s in spans if not overlaps_any(s, region.noise)]
         if fresh:
             region.add_noise(fresh)
-
-
-def _quoted_after_headers(region: Region) -> list[tuple[int, int]]:
-    """Where the text each quote header of a region introduces may stand: from the header to
-    its quote's " ..." (a cut quote), else to the end of the first line of words after it. A
-    line a dozen replies quote is a copy, not boilerplate."""
-    out = []
-    raw, noise = region.record.raw, region.noise
-    for k, s in enumerate(noise):
-        if s.kind != "quote-header":
-            continue
-        cut, j = None, k + 1
-        while j < len(noise) and noise[j].start < s.end + _CUT_REACH:  # sorted: a bounded look ahead
-            if noise[j].kind == "quote-truncation":
-                cut = noise[j].start
-                break
-            j += 1
-        if cut is None:
-            at = s.end
-            while at < region.end and raw[at] in "\r\n \t":
-                at += 1
-            line = raw.find("\n", at, region.end)
-            cut = region.end if line < 0 else line
-        out.append((s.start, cut))
-    return out
 
 
 def _detectors(reading: Reading) -> list[tuple[str, Detector]]:
